@@ -1,0 +1,1 @@
+"""Thin command functions: parse options, open the store, call the domain, render."""

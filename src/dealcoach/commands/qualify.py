@@ -1,0 +1,141 @@
+"""`dealcoach qualify`: right after a meeting, the interview, the plan and the verdict."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from dealcoach.commands.options import JsonOpt
+
+
+def qualify(
+    ctx: typer.Context,
+    deal: Annotated[
+        str | None,
+        typer.Argument(
+            help="Re-qualify this deal (id like D12, or account name). Omit for a new deal."
+        ),
+    ] = None,
+    quick: Annotated[
+        bool,
+        typer.Option(
+            "--quick",
+            help="After a later meeting: ask only what happened, the next step and what changed.",
+        ),
+    ] = False,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue the newest unfinished interview.")
+    ] = False,
+    answers: Annotated[
+        str | None,
+        typer.Option(
+            "--answers",
+            metavar="FILE|-",
+            help="Take the answers from a TOML or JSON file (- reads JSON from stdin); never prompts.",
+        ),
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Interview after a meeting: store the answers, plan informed follow-ups, give a verdict."""
+    from dealcoach import answers_file, paths
+    from dealcoach.config import load_settings
+    from dealcoach.errors import BadInput
+    from dealcoach.replan import replan
+    from dealcoach.store import Store
+
+    g = ctx.obj
+    today: date = g.today
+    settings = load_settings()
+    if answers is not None and (quick or resume):
+        raise BadInput("--answers replaces the interview; drop --quick and --resume")
+    with Store.open(paths.db_path(g.db)) as store:
+        deal_id = store.resolve_deal(deal) if deal else None
+        if answers is not None:
+            parsed = answers_file.load(answers, today)
+            kind, draft_key = "answers", None
+            if deal_id is None:
+                _warn_same_account(store, parsed.deal.account)
+        else:
+            parsed, kind, draft_key, deal_id = _interview(store, deal_id, today, quick, resume)
+        with store.write():
+            deal_id = store.save_interview(parsed, today=today, kind=kind, deal_id=deal_id)
+            outcome = replan(store, deal_id, today, settings)
+        row = store.deal(deal_id)
+    if draft_key is not None:
+        from dealcoach import drafts
+
+        drafts.discard(draft_key)
+    _show(row, outcome, parsed, today, json_out=json_out, interactive=draft_key is not None)
+
+
+def _interview(
+    store: Any, deal_id: int | None, today: date, quick: bool, resume: bool
+) -> tuple[Any, str, str, int | None]:
+    """Ask the questions (prompts only here); Ctrl-C keeps the draft and exits 130."""
+    from dealcoach import answers_file, drafts, prompts
+    from dealcoach.errors import BadInput, Interrupted
+
+    if not prompts.has_terminal():
+        raise BadInput(
+            "no terminal to ask the questions on: use --answers FILE (or - for JSON on stdin)"
+        )
+    if resume:
+        newest = drafts.newest()
+        if newest is None:
+            raise BadInput("no unfinished interview to resume; run dealcoach qualify")
+        key, draft = newest
+        if key != "new" and deal_id is None:
+            deal_id = int(key.removeprefix("D"))
+    else:
+        key = f"D{deal_id}" if deal_id is not None else "new"
+        draft = drafts.load(key)
+        if draft is not None and not prompts.offer_resume(draft):
+            draft = None
+    prefill = store.latest_answers(deal_id) if deal_id is not None else None
+    if quick and prefill is None:
+        if deal_id is None:
+            raise BadInput("--quick re-qualifies a known deal: dealcoach qualify DEAL --quick")
+        quick = False  # an imported deal has no interview yet: ask the full one
+    try:
+        document = prompts.run_interview(
+            today=today,
+            prefill=prefill.to_document() if prefill is not None else None,
+            draft=draft,
+            quick=quick,
+            save_draft=lambda doc: drafts.save(key, doc),
+        )
+    except KeyboardInterrupt:
+        again = "dealcoach qualify --resume"
+        raise Interrupted(
+            f"interrupted; your answers so far are kept: run {again} to go on"
+        ) from None
+    parsed = answers_file.validate(document, today, "interview")
+    return parsed, ("quick" if quick else "full"), key, deal_id
+
+
+def _warn_same_account(store: Any, account: str) -> None:
+    same = [r for r in store.deals() if r["account"].casefold() == account.casefold()]
+    if same:
+        from dealcoach.render import clean
+
+        ids = ", ".join(f"D{r['id']}" for r in same)
+        sys.stderr.write(
+            f"dealcoach: note: {clean(account)} already has {ids}; this creates a new deal "
+            f"(to re-qualify, run dealcoach qualify {ids.split(',')[0]} --answers FILE)\n"
+        )
+
+
+def _show(
+    row: Any, outcome: Any, answers: Any, today: date, *, json_out: bool, interactive: bool
+) -> None:
+    from dealcoach import render
+
+    if json_out:
+        if interactive:
+            render.qualify_screen(render.console(stderr=True), row, outcome, answers, today=today)
+        render.write_json(render.qualify_json(row, outcome))
+        return
+    render.qualify_screen(render.console(), row, outcome, answers, today=today)

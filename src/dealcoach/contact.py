@@ -1,0 +1,112 @@
+"""Who answered, what went unanswered, and which silences do not count as ghosting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from dealcoach.dates import LATEST
+from dealcoach.models import Answers, Owner
+from dealcoach.records import DealFacts, Touch
+from dealcoach.workdays import WorkCalendar
+
+STEP_GRACE = 3  # business days after a buyer step during which their silence is expected
+
+
+@dataclass(frozen=True)
+class Pause:
+    start: date
+    end: date
+    why: str
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class ContactState:
+    last_two_way: date
+    attempts: tuple[Touch, ...]  # unanswered outbound touches since then, outside pauses
+    pauses: tuple[Pause, ...]
+
+    def paused_on(self, day: date) -> Pause | None:
+        return next((p for p in self.pauses if p.covers(day)), None)
+
+    def attempts_to(self, who: str) -> int:
+        return sum(1 for t in self.attempts if t.who == who)
+
+
+def buyer_steps(answers: Answers) -> list[tuple[str, date]]:
+    return [
+        (s.step, s.date)
+        for s in answers.what
+        if s.date is not None and s.owner in (Owner.buyer, Owner.both)
+    ]
+
+
+def pauses(facts: DealFacts, cal: WorkCalendar) -> tuple[Pause, ...]:
+    found: list[Pause] = []
+    if facts.answers is not None:
+        for name, day in buyer_steps(facts.answers):
+            end = cal.add(day, STEP_GRACE)
+            found.append(Pause(facts.created, end, f"their {name} on {day.isoformat()}"))
+    for touch in facts.touches:
+        if touch.away_until is not None and touch.away_until >= touch.date:
+            who = touch.who or "the contact"
+            found.append(
+                Pause(touch.date, touch.away_until, f"{who} away until {touch.away_until}")
+            )
+        if touch.owe:
+            end = touch.owe_closed_on or LATEST
+            found.append(Pause(touch.date, end, f"they wait on us: {touch.owe}"))
+    if facts.snoozed_until is not None:
+        found.append(
+            Pause(facts.created, facts.snoozed_until, f"snoozed until {facts.snoozed_until}")
+        )
+    return tuple(found)
+
+
+def ordered(touches: Sequence[Touch]) -> list[Touch]:
+    """Oldest first; within a day, in the order they were recorded."""
+    indexed = list(enumerate(touches))
+    indexed.sort(key=lambda pair: (pair[1].date, pair[1].id or 0, pair[0]))
+    return [touch for _, touch in indexed]
+
+
+def contact_state(facts: DealFacts, cal: WorkCalendar) -> ContactState:
+    found = pauses(facts, cal)
+    history = ordered(facts.touches)
+    last_index = max((i for i, t in enumerate(history) if t.two_way), default=-1)
+    last_two_way = history[last_index].date if last_index >= 0 else facts.created
+    attempts = tuple(
+        t
+        for t in history[last_index + 1 :]
+        if t.outbound_attempt and not any(p.covers(t.date) for p in found)
+    )
+    return ContactState(last_two_way, attempts, found)
+
+
+POWER_ROLES = {"decision_maker", "economic_buyer"}
+MAIN_ORDER = ("champion", "decision_maker", "economic_buyer", "influencer", "user", "procurement")
+
+
+def main_contact(answers: Answers) -> str:
+    """The person the plan writes to first: the champion, else the most senior known."""
+    for role in MAIN_ORDER:
+        for person in answers.who:
+            if person.role is not None and person.role.value == role:
+                return person.name
+    non_blockers = [p for p in answers.who if p.role is None or p.role.value != "blocker"]
+    return non_blockers[0].name if non_blockers else ""
+
+
+def other_contact(answers: Answers, main: str) -> str:
+    """A second person to write to when the first has gone quiet (multi-threading)."""
+    others = [
+        p for p in answers.who if p.name != main and (p.role is None or p.role.value != "blocker")
+    ]
+    for person in others:
+        if person.role is not None and person.role.value in POWER_ROLES:
+            return person.name
+    return others[0].name if others else ""

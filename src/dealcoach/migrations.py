@@ -1,0 +1,147 @@
+"""The database schema, as sqlite-utils migrations: append new ones, never edit a released one.
+
+`store.Store.open` runs `migrations.apply()` inside its own `BEGIN IMMEDIATE`, so sqlite-utils'
+per-migration `atomic()` becomes a savepoint of that one locked transaction and two processes opening
+a fresh file cannot race. Every migration ends by setting `PRAGMA user_version` to its own number, so
+read-only commands can check the schema version without importing sqlite-utils.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+APPLICATION_ID = 0x4443_4F41  # "DCOA": marks a file as a dealcoach database
+SCHEMA_VERSION = 1  # the number of migrations below, mirrored in PRAGMA user_version
+
+migrations = sqlite_utils.Migrations("dealcoach")
+
+
+def _set_version(db: sqlite_utils.Database, number: int) -> None:
+    """PRAGMA takes no bound parameters; `number` is a literal of this module, never user text."""
+    db.execute(f"PRAGMA user_version = {int(number)}")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """The whole first schema: deals with their stored verdict, the interview history, the plan."""
+    db.execute(f"PRAGMA application_id = {int(APPLICATION_ID)}")
+    db.executescript(
+        """
+        CREATE TABLE deals (
+            id INTEGER PRIMARY KEY,
+            account TEXT NOT NULL,
+            title TEXT,
+            value TEXT,
+            currency TEXT,
+            stage TEXT,
+            source TEXT,
+            type TEXT,
+            sector TEXT,
+            strategy TEXT,
+            status TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'won', 'lost', 'let_go')),
+            close_reason TEXT,
+            closed_on TEXT,
+            created TEXT NOT NULL,
+            updated TEXT,
+            qualified INTEGER NOT NULL,
+            decision_date TEXT,
+            snoozed_until TEXT,
+            kept_until TEXT,
+            external_source TEXT,
+            external_id TEXT,
+            decision TEXT,
+            confidence REAL,
+            reasons TEXT,
+            valid_until TEXT,
+            check_back TEXT,
+            verdict_since TEXT,
+            resolved_strategy TEXT,
+            strategy_why TEXT
+        );
+        CREATE INDEX deals_status_valid_until ON deals (status, valid_until);
+        CREATE INDEX deals_account ON deals (account);
+        CREATE UNIQUE INDEX deals_external ON deals (external_source, external_id)
+            WHERE external_id IS NOT NULL;
+
+        CREATE TABLE stakeholders (
+            id INTEGER PRIMARY KEY,
+            deal_id INTEGER NOT NULL REFERENCES deals (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            title TEXT,
+            role TEXT,
+            met INTEGER NOT NULL DEFAULT 0,
+            stance TEXT
+        );
+        CREATE INDEX stakeholders_deal ON stakeholders (deal_id, position);
+
+        CREATE TABLE steps (
+            id INTEGER PRIMARY KEY,
+            deal_id INTEGER NOT NULL REFERENCES deals (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            step TEXT NOT NULL,
+            owner TEXT,
+            bring TEXT,
+            date TEXT,
+            UNIQUE (deal_id, key)
+        );
+
+        CREATE TABLE interviews (
+            id INTEGER PRIMARY KEY,
+            deal_id INTEGER NOT NULL REFERENCES deals (id) ON DELETE CASCADE,
+            date TEXT NOT NULL,
+            taken_on TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            answers TEXT NOT NULL,
+            decision_date TEXT
+        );
+        CREATE INDEX interviews_deal ON interviews (deal_id, taken_on);
+
+        CREATE TABLE followups (
+            id INTEGER PRIMARY KEY,
+            deal_id INTEGER NOT NULL REFERENCES deals (id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            due TEXT NOT NULL,
+            channel TEXT,
+            who TEXT,
+            purpose TEXT,
+            bring TEXT,
+            milestone TEXT,
+            outline TEXT,
+            counts INTEGER NOT NULL DEFAULT 1,
+            status TEXT NOT NULL DEFAULT 'planned'
+                CHECK (status IN ('planned', 'done', 'dropped')),
+            snoozed_until TEXT,
+            sent_on TEXT,
+            created TEXT NOT NULL,
+            changed TEXT NOT NULL,
+            sequence INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE UNIQUE INDEX followups_planned_key ON followups (deal_id, key)
+            WHERE status = 'planned';
+        CREATE INDEX followups_status_due ON followups (status, due);
+        CREATE INDEX followups_deal ON followups (deal_id);
+
+        CREATE TABLE touches (
+            id INTEGER PRIMARY KEY,
+            deal_id INTEGER NOT NULL REFERENCES deals (id) ON DELETE CASCADE,
+            date TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            inbound INTEGER NOT NULL DEFAULT 0,
+            replied INTEGER NOT NULL DEFAULT 0,
+            who TEXT,
+            note TEXT,
+            followup_id INTEGER REFERENCES followups (id) ON DELETE SET NULL,
+            followup_key TEXT,
+            owe TEXT,
+            owe_closed_on TEXT,
+            away_until TEXT,
+            signal TEXT,
+            signal_until TEXT
+        );
+        CREATE INDEX touches_deal_date ON touches (deal_id, date);
+        """
+    )
+    _set_version(db, 1)

@@ -1,0 +1,278 @@
+"""The answers schema (a public contract: keys may be added, never renamed) and the domain records."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+
+from dealcoach.dates import check_range, parse_date
+from dealcoach.errors import BadDate
+
+MAX_VALUE = Decimal("1e15")
+
+
+class Stage(StrEnum):
+    lead = "lead"
+    qualified = "qualified"
+    prospect = "prospect"
+    opportunity = "opportunity"
+    closing = "closing"
+
+
+STAGE_ORDER = list(Stage)
+
+
+class DealType(StrEnum):
+    new = "new"
+    expansion = "expansion"
+    renewal = "renewal"
+
+
+class Sector(StrEnum):
+    public = "public"
+    private = "private"
+    nonprofit = "nonprofit"
+
+
+class Strategy(StrEnum):
+    hybrid = "hybrid"
+    acceleration = "acceleration"
+    decision_support = "decision_support"
+    selectivity = "selectivity"
+
+
+class Role(StrEnum):
+    decision_maker = "decision_maker"
+    economic_buyer = "economic_buyer"
+    champion = "champion"
+    influencer = "influencer"
+    user = "user"
+    procurement = "procurement"
+    blocker = "blocker"
+
+
+class Stance(StrEnum):
+    supportive = "supportive"
+    neutral = "neutral"
+    skeptical = "skeptical"
+
+
+class Owner(StrEnum):
+    buyer = "buyer"
+    us = "us"
+    both = "both"
+
+
+class Budget(StrEnum):
+    approved = "approved"
+    needs_approval = "needs_approval"
+    unknown = "unknown"
+    none = "none"
+
+
+class Journey(StrEnum):
+    recognizing = "recognizing"
+    exploring = "exploring"
+    comparing = "comparing"
+    deciding = "deciding"
+
+
+class StopReason(StrEnum):
+    none = "none"
+    new_direction = "new_direction"
+    lost_funding = "lost_funding"
+    back_burner = "back_burner"
+    need_not_served = "need_not_served"
+    chose_other = "chose_other"
+
+
+NURTURE_STOPS = {StopReason.lost_funding, StopReason.back_burner}
+LET_GO_STOPS = {StopReason.new_direction, StopReason.need_not_served, StopReason.chose_other}
+
+
+def _read_date(value: Any, info: ValidationInfo) -> Any:
+    """Dates in answers may be natural phrases, read against the run's `today`."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return check_range(value)
+    if isinstance(value, str):
+        today = (info.context or {}).get("today") or date.today()
+        try:
+            return parse_date(value, today)
+        except BadDate as exc:
+            raise ValueError(exc.message) from None
+    raise ValueError("expected a date such as 2026-12-03 or 'in 2 weeks'")
+
+
+def _read_value(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError("expected a number")
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        number = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise ValueError("expected a number such as 48000") from None
+    if not number.is_finite():
+        raise ValueError("expected a finite number")
+    if number < 0:
+        raise ValueError("must be 0 or more")
+    if number >= MAX_VALUE:
+        raise ValueError("is too large (at most 999,999,999,999,999)")
+    return number
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+DateIn = Annotated[date | None, BeforeValidator(_read_date)]
+Text = Annotated[str, BeforeValidator(_text)]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=False, validate_default=False)
+
+
+class DealAnswers(Section):
+    account: Text = Field(min_length=1)
+    title: Text = ""
+    value: Annotated[Decimal | None, BeforeValidator(_read_value)] = None
+    currency: Text | None = None
+    stage: Stage = Stage.lead
+    source: Text = ""
+    type: DealType = DealType.new
+    sector: Sector | None = None
+    renewal_notice: DateIn = None
+    strategy: Strategy = Strategy.hybrid
+    meeting_date: DateIn = None
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if len(value) != 3 or not value.isalpha() or not value.isascii():
+            raise ValueError("expected a three-letter currency code such as USD or EUR")
+        return value.upper()
+
+
+class Stakeholder(Section):
+    name: Text = Field(min_length=1)
+    title: Text = ""
+    role: Role | None = None
+    met: bool = False
+    stance: Stance | None = None
+
+
+class BuyerStep(Section):
+    step: Text = Field(min_length=1)
+    owner: Owner = Owner.buyer
+    bring: Text = ""
+    date: DateIn = None
+
+
+class When(Section):
+    decision_date: DateIn = None
+    compelling_event: Text = ""
+    budget_cycle: Text = ""
+
+
+class How(Section):
+    criteria: list[Text] = Field(default_factory=list)
+    metrics: Text = ""
+    alternatives: list[Text] = Field(default_factory=list)
+    budget: Budget = Budget.unknown
+    funding: Text = ""
+
+    @field_validator("criteria", "alternatives", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("criteria", "alternatives")
+    @classmethod
+    def _drop_empty(cls, value: list[str]) -> list[str]:
+        return [item for item in value if item]
+
+
+class Readiness(Section):
+    journey: Journey | None = None
+    pain: int | None = Field(default=None, ge=1, le=5)
+    fit: bool | None = None
+
+
+class NextStep(Section):
+    agreed: bool = False
+    what: Text = ""
+    date: DateIn = None
+
+
+class Signals(Section):
+    stop_reason: StopReason = StopReason.none
+    until: DateIn = None  # the buyer's own date, e.g. "no budget until July" (added key)
+
+
+class Answers(Section):
+    """One interview, as the answers file and the interactive interview both produce it."""
+
+    deal: DealAnswers
+    who: list[Stakeholder] = Field(default_factory=list)
+    what: list[BuyerStep] = Field(default_factory=list)
+    when: When = Field(default_factory=When)
+    how: How = Field(default_factory=How)
+    readiness: Readiness = Field(default_factory=Readiness)
+    next_step: NextStep = Field(default_factory=NextStep)
+    signals: Signals = Field(default_factory=Signals)
+
+    def to_document(self) -> dict[str, Any]:
+        """The answers as a JSON-ready document, in the answers-file schema."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+def step_keys(names: list[str]) -> list[str]:
+    """Stable keys for a deal's buyer steps: the normalised name, numbered when repeated."""
+    keys: list[str] = []
+    for name in names:
+        base = re.sub(r"[^0-9a-z]+", "-", " ".join(name.lower().split())).strip("-") or "step"
+        key, n = base, 2
+        while key in keys:
+            key, n = f"{base}-{n}", n + 1
+        keys.append(key)
+    return keys
+
+
+class Source(StrEnum):
+    """Where a deal came from; the answers file also accepts free text (kept as written)."""
+
+    inbound = "inbound"
+    outbound = "outbound"
+    referral = "referral"
+    partner = "partner"
+    other = "other"
+
+    @classmethod
+    def of(cls, text: str) -> Source:
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            return cls.other

@@ -1,0 +1,117 @@
+"""The domain's plain records: what the store returns and the pure modules read and produce."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from dealcoach.models import Answers, StopReason, Strategy
+
+
+class TouchKind(StrEnum):
+    email = "email"
+    call = "call"
+    meeting = "meeting"
+    note = "note"
+
+
+class Decision(StrEnum):
+    pursue = "pursue"
+    nurture = "nurture"
+    let_go = "let_go"
+
+
+@dataclass(frozen=True)
+class Touch:
+    """Something that happened with the buyer (or a note about it)."""
+
+    date: date
+    kind: TouchKind
+    inbound: bool = False
+    replied: bool = False
+    who: str = ""
+    note: str = ""
+    followup_key: str | None = None
+    owe: str = ""
+    away_until: date | None = None
+    signal: StopReason | None = None
+    signal_until: date | None = None
+    owe_closed_on: date | None = None
+    id: int | None = None
+
+    @property
+    def two_way(self) -> bool:
+        return self.inbound or self.replied or self.kind is TouchKind.meeting
+
+    @property
+    def outbound_attempt(self) -> bool:
+        """An outbound email or call: the touches that can go unanswered."""
+        return not self.two_way and self.kind in (TouchKind.email, TouchKind.call)
+
+
+@dataclass(frozen=True)
+class DealFacts:
+    """Everything the planner and the verdict read about one deal, and nothing they write."""
+
+    created: date
+    answers: Answers | None
+    touches: tuple[Touch, ...] = ()
+    decision_dates: tuple[date | None, ...] = ()  # one per interview, oldest first
+    sent_keys: frozenset[str] = frozenset()  # follow-up keys already done
+    snoozed_until: date | None = None
+    median_value: Decimal | None = None
+    home_currency: str = "USD"
+    qualified_on: date | None = None  # the newest interview's date
+    stored_check_back: date | None = None  # fixed when the verdict turned nurture
+
+
+@dataclass(frozen=True)
+class PlannedFollowUp:
+    """One follow-up of the plan; `key` says which rule made it and for what anchor."""
+
+    key: str
+    due: date
+    channel: str
+    who: str
+    purpose: str
+    bring: str
+    milestone: str | None
+    outline: str
+    counts: bool = True  # False while a pause runs, and for the rep's own tasks
+
+
+@dataclass(frozen=True)
+class Reason:
+    signal: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    decision: Decision
+    confidence: float
+    reasons: tuple[Reason, ...]
+    valid_until: date | None
+    check_back: date | None = None
+
+    @property
+    def confidence_label(self) -> str:
+        if self.confidence >= 0.7:
+            return "high"
+        if self.confidence >= 0.4:
+            return "medium"
+        return "low"
+
+
+@dataclass(frozen=True)
+class StrategyChoice:
+    strategy: Strategy
+    why: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    strategy: StrategyChoice
+    followups: tuple[PlannedFollowUp, ...] = field(default_factory=tuple)

@@ -1,0 +1,261 @@
+"""Screens (rich) and JSON documents (one serialiser per contract).
+
+User text is always shown as text, never as markup, with control characters escaped, so an
+account called `Acme [draft]` or one holding an escape sequence shows as written.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TextIO
+
+from dealcoach.records import Verdict
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from dealcoach.replan import Outcome
+
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
+_CONTROL.update({0x0A: "\\n", 0x09: "\\t", 0x0D: "\\r"})
+
+DECISION_STYLE = {"pursue": "bold green", "nurture": "bold yellow", "let_go": "bold red"}
+DECISION_WORD = {"pursue": "PURSUE", "nurture": "NURTURE", "let_go": "LET GO"}
+
+
+def clean(value: object) -> str:
+    """Text from users or imports, safe to put on a terminal."""
+    return str(value).translate(_CONTROL)
+
+
+def deal_ref(deal_id: int) -> str:
+    return f"D{deal_id}"
+
+
+def followup_ref(followup_id: int) -> str:
+    return f"F{followup_id}"
+
+
+def short_day(value: str | date | None, today: date | None = None) -> str:
+    """`Tue Nov 24` this year, `Tue Jan 05 2027` otherwise."""
+    if value is None or value == "":
+        return "-"
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    if today is not None and day.year == today.year:
+        return day.strftime("%a %b %d")
+    return day.strftime("%a %b %d %Y")
+
+
+def money(value: Decimal | str | None, currency: str | None) -> str:
+    if value is None or value == "":
+        return "value unknown"
+    number = Decimal(str(value))
+    text = f"{number:,.0f}" if number == number.to_integral_value() else f"{number:,.2f}"
+    return f"{text} {currency or ''}".strip()
+
+
+# -- JSON -------------------------------------------------------------------------------------
+
+
+def write_json(document: Any, out: TextIO | None = None) -> None:
+    """One JSON document on stdout, written directly (never through a console that wraps)."""
+    stream = out or sys.stdout
+    stream.write(json.dumps(document, ensure_ascii=False, indent=2, default=_json_default))
+    stream.write("\n")
+    stream.flush()
+
+
+def _json_default(value: object) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def deal_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    value = row.get("value")
+    return {
+        "id": row["id"],
+        "account": row["account"],
+        "title": row.get("title") or "",
+        "value": None if value in (None, "") else str(value),
+        "currency": row.get("currency"),
+        "stage": row.get("stage"),
+        "status": row.get("status"),
+        "source": row.get("source") or "",
+        "type": row.get("type"),
+        "sector": row.get("sector"),
+        "strategy": row.get("strategy"),
+        "strategy_used": row.get("resolved_strategy"),
+        "strategy_why": row.get("strategy_why"),
+        "decision_date": row.get("decision_date"),
+        "created": row.get("created"),
+    }
+
+
+def verdict_json(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "decision": verdict.decision.value,
+        "confidence": round(verdict.confidence, 2),
+        "reasons": [{"signal": r.signal, "detail": r.detail} for r in verdict.reasons],
+        "valid_until": verdict.valid_until.isoformat() if verdict.valid_until else None,
+        "check_back": verdict.check_back.isoformat() if verdict.check_back else None,
+    }
+
+
+def followup_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "key": row["key"],
+        "due": str(row["due"]),
+        "channel": row["channel"],
+        "who": row.get("who") or None,
+        "purpose": row["purpose"],
+        "bring": row["bring"],
+        "milestone": row.get("milestone") or None,
+        "outline": row.get("outline") or "",
+    }
+
+
+def qualify_json(deal: Mapping[str, Any], outcome: Outcome) -> dict[str, Any]:
+    return {
+        "deal": deal_json(deal),
+        "verdict": verdict_json(outcome.verdict),
+        "plan": [followup_json(row) for row in outcome.plan],
+    }
+
+
+# -- screens ----------------------------------------------------------------------------------
+
+
+def console(*, stderr: bool = False) -> Console:
+    """Colour and width follow the terminal; NO_COLOR is honoured; no ANSI codes when piped."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, emoji=False, markup=False)
+
+
+def qualify_screen(
+    con: Console, deal: Mapping[str, Any], outcome: Outcome, answers: Any, *, today: date
+) -> None:
+    """What a rep reads in ten seconds after the meeting."""
+    from rich.table import Table
+    from rich.text import Text
+
+    header = Text()
+    header.append(deal_ref(deal["id"]) + " ", style="bold cyan")
+    header.append(clean(deal["account"]), style="bold")
+    if deal.get("title"):
+        header.append(" · " + clean(deal["title"]))
+    con.print(header)
+    facts = [
+        money(deal.get("value"), deal.get("currency")),
+        clean(deal.get("stage") or ""),
+    ]
+    if deal.get("source"):
+        facts.append(clean(deal["source"]))
+    con.print(Text("  " + " · ".join(facts), style="dim"))
+    con.print(
+        Text(
+            f"  strategy: {outcome.strategy.strategy.value.replace('_', ' ')} "
+            f"({clean(outcome.strategy.why)})",
+            style="dim",
+        )
+    )
+    con.print()
+    overview = Table.grid(padding=(0, 2))
+    overview.add_column(style="bold", no_wrap=True)
+    overview.add_column()
+    for label, line in _overview(answers, today):
+        overview.add_row(label, line)
+    con.print(overview)
+    con.print()
+    plan_table(con, outcome.plan, title="Plan", today=today)
+    con.print()
+    verdict_block(con, outcome.verdict)
+    con.print()
+    hint = Text("next: ", style="dim")
+    hint.append("dealcoach next", style="bold")
+    hint.append("  ·  ", style="dim")
+    hint.append(f"dealcoach qualify {deal_ref(deal['id'])} --quick", style="bold")
+    hint.append(" after the next meeting", style="dim")
+    con.print(hint)
+
+
+def _overview(answers: Any, today: date) -> Iterable[tuple[str, Any]]:
+    from rich.text import Text
+
+    def gap(text: str) -> Text:
+        return Text("✗ " + text, style="yellow")
+
+    people = [
+        clean(p.name)
+        + (f" ({p.role.value.replace('_', ' ')}{', met' if p.met else ''})" if p.role else "")
+        for p in answers.who
+    ]
+    yield "Who", Text("; ".join(people)) if people else gap("nobody named yet")
+    steps = [
+        f"{clean(s.step)} {short_day(s.date, today) if s.date else '(no date)'}"
+        + (" [us]" if s.owner.value == "us" else "")
+        for s in answers.what
+    ]
+    yield "What", Text(" · ".join(steps)) if steps else gap("their steps to a decision")
+    when = []
+    if answers.when.decision_date:
+        when.append(f"decision {short_day(answers.when.decision_date, today)}")
+    if answers.when.compelling_event:
+        when.append(clean(answers.when.compelling_event))
+    yield "When", Text(" · ".join(when)) if when else gap("no decision date")
+    how = []
+    if answers.how.criteria:
+        how.append(", ".join(clean(c) for c in answers.how.criteria))
+    if answers.how.metrics:
+        how.append(clean(answers.how.metrics))
+    how.append("budget " + answers.how.budget.value.replace("_", " "))
+    yield "How", Text(" · ".join(how)) if answers.how.criteria else gap(" · ".join(how))
+
+
+def plan_table(con: Console, rows: list[Mapping[str, Any]], *, title: str, today: date) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    if not rows:
+        con.print(Text(f"{title}: nothing to send.", style="dim"))
+        return
+    table = Table(title=title, title_justify="left", box=None, pad_edge=False)
+    table.add_column("ID", style="cyan", no_wrap=True)
+    table.add_column("Due", no_wrap=True)
+    table.add_column("Bring", ratio=3)
+    table.add_column("For", ratio=1, style="dim")
+    for row in rows:
+        due = Text(short_day(row["due"], today))
+        if str(row["due"]) < today.isoformat():
+            due.stylize("red")
+        who = clean(row.get("who") or "")
+        channel = row["channel"]
+        how = "your task" if channel == "task" else f"{channel} to {who}" if who else channel
+        bring = Text(clean(row["bring"]))
+        bring.append("\n" + how, style="dim")
+        table.add_row(followup_ref(row["id"]), due, bring, Text(clean(row.get("milestone") or "")))
+    con.print(table)
+
+
+def verdict_block(con: Console, verdict: Verdict) -> None:
+    from rich.text import Text
+
+    word = verdict.decision.value
+    line = Text(DECISION_WORD[word], style=DECISION_STYLE[word])
+    line.append(f"  confidence {verdict.confidence_label} ({verdict.confidence:.2f})", style="dim")
+    if verdict.check_back:
+        line.append(f"  · check back {verdict.check_back.isoformat()}")
+    con.print(line)
+    for reason in verdict.reasons:
+        row = Text("  ")
+        row.append(reason.signal, style="bold")
+        row.append("  " + clean(reason.detail))
+        con.print(row)

@@ -1,0 +1,31 @@
+"""Recompute one deal's verdict and plan from what is stored, and store them: used after every write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from dealcoach import planner, verdict
+from dealcoach.config import Settings
+from dealcoach.records import StrategyChoice, Verdict
+from dealcoach.store import Store
+
+
+@dataclass(frozen=True)
+class Outcome:
+    deal_id: int
+    verdict: Verdict
+    strategy: StrategyChoice
+    plan: list[dict[str, Any]]
+    previous: dict[str, Any] | None  # the verdict before, when the decision changed
+
+
+def replan(store: Store, deal_id: int, today: date, settings: Settings) -> Outcome:
+    """Call inside `store.write()`: the plan and the verdict change together or not at all."""
+    facts = store.facts(deal_id, home_currency=settings.home_currency)
+    judged = verdict.evaluate(facts, today, settings)
+    made = planner.plan(facts, judged, today, settings)
+    rows = store.save_plan(deal_id, made.followups, today=today)
+    previous = store.save_verdict(deal_id, judged, made.strategy, today=today)
+    return Outcome(deal_id, judged, made.strategy, rows, previous)

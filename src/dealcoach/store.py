@@ -1,0 +1,799 @@
+"""The only module that talks to SQLite.
+
+Reads use the standard library's `sqlite3` alone, and opening an up-to-date database never imports
+sqlite-utils (STYLE "Start-up budget"): it is imported only when migrations are pending. Every write
+starts with `BEGIN IMMEDIATE` (STYLE "SQLite under two writers"); nested writes become savepoints.
+Rows come back as plain dicts; `value` is a `Decimal`, dates stay ISO text unless a record is returned.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import sqlite3
+import statistics
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from pydantic import ValidationError
+
+from dealcoach.errors import BadInput, NotFound, StoreError
+from dealcoach.models import Answers, BuyerStep, Stakeholder, StopReason, step_keys
+from dealcoach.records import (
+    DealFacts,
+    Decision,
+    PlannedFollowUp,
+    Reason,
+    StrategyChoice,
+    Touch,
+    TouchKind,
+    Verdict,
+)
+
+# Mirrors of migrations.py, so that opening an up-to-date database needs no sqlite-utils import.
+# `_migrate` and the tests check that they agree with the migrations module.
+APPLICATION_ID = 0x4443_4F41
+MIGRATION_NAMES: tuple[str, ...] = ("m001_initial",)
+SCHEMA_VERSION = len(MIGRATION_NAMES)
+MIGRATION_SET = "dealcoach"
+MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' bookkeeping table
+
+BUSY_TIMEOUT_MS = 5000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+INTERVIEW_KINDS = ("full", "quick", "answers")
+BUSY_MESSAGE = "the database is busy (another dealcoach is writing); try again"
+MAX_CANDIDATES = 5
+
+_ID = re.compile(r"[dD]?(\d{1,18})")
+
+Row = dict[str, Any]
+
+
+class Store:
+    """One open dealcoach database. Use `Store.open(path)`, ideally as a context manager."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self._conn = conn
+        self._savepoints = 0
+
+    # ----------------------------------------------------------------- opening and closing
+
+    @classmethod
+    def open(cls, path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
+        """Open (creating, 0600, and migrating if needed) the database at `path`.
+
+        Anything that is not ours is refused before SQLite writes a byte to it.
+        `busy_timeout_ms` is how long to wait for another writer (tests shorten it).
+        """
+        path = Path(path)
+        _create_file(path)
+        _check_header(path)
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open {path} ({exc}); pass --db with another file") from exc
+        store = cls(path, conn)
+        try:
+            store._prepare(int(busy_timeout_ms))
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _prepare(self, busy_timeout_ms: int) -> None:
+        """Check the file is ours, then bring the schema up to date under one write lock."""
+        conn = self._conn
+        conn.row_factory = sqlite3.Row
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if not self._pending():
+                self._use_wal(busy_timeout_ms)
+                return
+            self._use_wal(busy_timeout_ms)
+            with self.write():
+                # Checked again under the lock: another process may have migrated meanwhile.
+                if self._pending():
+                    self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise self._translate(exc) or StoreError(
+                f"cannot read {self.path} ({exc}); run dealcoach doctor or pass --db with another file"
+            ) from exc
+
+    def _pending(self) -> bool:
+        """True when migrations must run; refuses foreign files and newer schemas."""
+        app_id = self._pragma("application_id")
+        version = self._pragma("user_version")
+        if app_id != APPLICATION_ID:
+            if app_id != 0 or version != 0 or self._has_schema():
+                raise StoreError(self._not_ours())
+            return True
+        applied = self._applied_migrations()
+        if version > SCHEMA_VERSION or set(applied) - set(MIGRATION_NAMES):
+            raise StoreError(f"{self.path} was written by a newer dealcoach; upgrade dealcoach")
+        return version < SCHEMA_VERSION or len(applied) < len(MIGRATION_NAMES)
+
+    def _migrate(self) -> None:
+        """Run sqlite-utils' migrations inside our transaction (its atomic() nests as savepoints)."""
+        import sqlite_utils
+
+        from dealcoach import migrations as schema
+
+        if (schema.APPLICATION_ID, schema.SCHEMA_VERSION) != (APPLICATION_ID, SCHEMA_VERSION):
+            raise RuntimeError("store.py's mirrors of migrations.py disagree")
+        db = sqlite_utils.Database(self._conn, recursive_triggers=False, execute_plugins=False)
+        schema.migrations.apply(db)
+        if self._applied_migrations() != list(MIGRATION_NAMES):
+            raise RuntimeError(
+                "store.MIGRATION_NAMES does not list the migrations of migrations.py"
+            )
+        if self._pragma("user_version") != SCHEMA_VERSION:
+            raise RuntimeError("the last migration did not set PRAGMA user_version")
+
+    def _use_wal(self, busy_timeout_ms: int) -> None:
+        """WAL lets readers run beside a writer; the mode is stored in the file once set.
+
+        Switching a fresh file needs an exclusive lock, and SQLite answers "locked" at once,
+        without its busy handler, when another process is switching too or holds a lock.
+        So we retry, with jitter, within the busy timeout; usually someone else's switch
+        has landed by the next look.
+        """
+        deadline = time.monotonic() + busy_timeout_ms / 1000
+        while True:
+            try:
+                (mode,) = self._conn.execute("PRAGMA journal_mode").fetchone()
+                if str(mode).lower() != "wal":
+                    self._conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "is locked" not in str(exc).lower() or time.monotonic() >= deadline:
+                    raise
+            time.sleep(random.uniform(0.005, 0.03))
+
+    def _pragma(self, name: str) -> int:
+        (value,) = self._conn.execute(f"PRAGMA {name}").fetchone()
+        return int(value)
+
+    def _has_schema(self) -> bool:
+        return self._conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None
+
+    def _applied_migrations(self) -> list[str]:
+        exists = self._conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (MIGRATIONS_TABLE,)
+        ).fetchone()
+        if exists is None:
+            return []
+        rows = self._conn.execute(
+            f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid",
+            (MIGRATION_SET,),
+        )
+        return [row[0] for row in rows]
+
+    def _not_ours(self) -> str:
+        return _not_ours(self.path)
+
+    def _translate(self, exc: sqlite3.Error) -> StoreError | None:
+        """The storage conditions a user can act on, as one-line errors; None for anything else."""
+        text = str(exc).lower()
+        if "is locked" in text or "is busy" in text:
+            return StoreError(BUSY_MESSAGE)
+        if "not a database" in text:
+            return StoreError(self._not_ours())
+        if "is full" in text:
+            return StoreError(f"cannot write {self.path}: the disk is full; free some space")
+        if "readonly" in text or "read-only" in text:
+            return StoreError(f"cannot write {self.path}; pass --db with a writable file")
+        return None
+
+    # ----------------------------------------------------------------- transactions
+
+    @contextmanager
+    def write(self) -> Iterator[Store]:
+        """One write transaction: BEGIN IMMEDIATE ... COMMIT, ROLLBACK on any exception.
+
+        IMMEDIATE takes the write lock up front (waiting up to the busy timeout), so a
+        read-then-write never fails half way. A nested call joins the outer transaction
+        as a savepoint: its failure undoes only its own part.
+        """
+        conn = self._conn
+        if conn.in_transaction:
+            self._savepoints += 1
+            name = f"dealcoach_{self._savepoints}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
+                raise
+            else:
+                conn.execute(f"RELEASE {name}")
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise (self._translate(exc) or exc) from exc
+        try:
+            yield self
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                translated = self._translate(exc)
+                if translated is not None:
+                    raise translated from exc
+            raise
+        else:
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise (self._translate(exc) or exc) from exc
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """Several reads that must agree with each other (WAL readers never wait)."""
+        if self._conn.in_transaction:
+            yield
+            return
+        self._conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self._conn.in_transaction:
+                self._conn.execute("COMMIT")
+
+    # ----------------------------------------------------------------- small helpers
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return [dict(row) for row in self._conn.execute(sql, params)]
+
+    def _row(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        row = self._conn.execute(sql, params).fetchone()
+        return None if row is None else dict(row)
+
+    def _insert(self, table: str, values: Row) -> int:
+        """Insert one row; table and column names come from this module, values are bound."""
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cursor = self._conn.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(values.values())
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def _update(self, table: str, row_id: int, values: Row) -> None:
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        self._conn.execute(
+            f"UPDATE {table} SET {assignments} WHERE id = ?", (*values.values(), row_id)
+        )
+
+    def _require_deal(self, deal_id: int) -> Row:
+        row = self._row("SELECT * FROM deals WHERE id = ?", (deal_id,))
+        if row is None:
+            raise NotFound(f"no deal D{deal_id}; see dealcoach list")
+        return row
+
+    # ----------------------------------------------------------------- deals
+
+    def deal(self, deal_id: int) -> Row:
+        """The deal's row, with `value` as a Decimal (other columns as stored)."""
+        return _deal_row(self._require_deal(deal_id))
+
+    def deals(self, status: str | None = None) -> list[Row]:
+        """All deals (or those with one status), by id."""
+        if status is None:
+            rows = self._rows("SELECT * FROM deals ORDER BY id")
+        else:
+            rows = self._rows("SELECT * FROM deals WHERE status = ? ORDER BY id", (status,))
+        return [_deal_row(row) for row in rows]
+
+    def resolve_deal(self, name: str) -> int:
+        """A deal id from what the rep typed (DESIGN "Names"); ambiguous or unknown → NotFound.
+
+        Matching happens in Python on the (few hundred) deals, so user text never reaches SQL
+        as a pattern: `%` and `_` are plain characters.
+        """
+        text = name.strip()
+        if not text:
+            raise NotFound("no deal name given; pass an id such as D12 or an account name")
+        deals = self._rows("SELECT id, account, title, status FROM deals ORDER BY id")
+        match = _ID.fullmatch(text)
+        if match:
+            wanted = int(match.group(1))
+            if any(deal["id"] == wanted for deal in deals):
+                return wanted
+        folded = text.casefold()
+
+        def account(deal: Row) -> str:
+            return str(deal["account"]).casefold()
+
+        exact = [deal for deal in deals if account(deal) == folded]
+        if len(exact) > 1:
+            still_open = [deal for deal in exact if deal["status"] == "open"]
+            exact = still_open if len(still_open) == 1 else exact
+        if exact:
+            return _one(text, exact)
+        open_deals = [deal for deal in deals if deal["status"] == "open"]
+        for pool in (open_deals, deals):
+            prefixed = [deal for deal in pool if account(deal).startswith(folded)]
+            if prefixed:
+                return _one(text, prefixed)
+        by_title = [
+            deal
+            for deal in deals
+            if deal["title"]
+            and f"{deal['account']}/{deal['title']}".casefold().startswith(folded)
+            and len(folded) > len(account(deal))
+        ]
+        if by_title:
+            exact_title = [
+                deal
+                for deal in by_title
+                if f"{deal['account']}/{deal['title']}".casefold() == folded
+            ]
+            return _one(text, exact_title or by_title)
+        if match:
+            raise NotFound(f"no deal D{int(match.group(1))}; see dealcoach list")
+        near = [deal for deal in deals if folded in account(deal)]
+        if not near:
+            import difflib
+
+            names = difflib.get_close_matches(folded, [account(deal) for deal in deals], n=5)
+            near = [deal for deal in deals if account(deal) in names]
+        if near:
+            raise NotFound(f"no deal matches {text!r}; candidates: {_candidates(near)}")
+        raise NotFound(f"no deal matches {text!r}; see dealcoach list")
+
+    # ----------------------------------------------------------------- interviews
+
+    def save_interview(
+        self, answers: Answers, *, today: date, kind: str, deal_id: int | None = None
+    ) -> int:
+        """Store one interview whole and apply it to the deal (a new one when deal_id is None).
+
+        Also records the meeting as a two-way touch, since the interview follows a meeting.
+        """
+        if kind not in INTERVIEW_KINDS:
+            raise BadInput(
+                f"unknown interview kind {kind!r}; use one of {', '.join(INTERVIEW_KINDS)}"
+            )
+        deal = answers.deal
+        meeting = deal.meeting_date or today
+        decision_date = _iso(answers.when.decision_date)
+        columns: Row = {
+            "account": deal.account,
+            "title": deal.title or None,
+            "value": _decimal_text(deal.value),
+            "currency": deal.currency,
+            "stage": deal.stage.value,
+            "source": deal.source or None,
+            "type": deal.type.value,
+            "sector": deal.sector.value if deal.sector is not None else None,
+            "strategy": deal.strategy.value,
+            "decision_date": decision_date,
+            "qualified": 1,
+            "updated": today.isoformat(),
+        }
+        with self.write():
+            if deal_id is None:
+                deal_id = self._insert(
+                    "deals", {**columns, "status": "open", "created": today.isoformat()}
+                )
+            else:
+                self._require_deal(deal_id)
+                self._update("deals", deal_id, columns)
+            self._replace_stakeholders(deal_id, answers.who)
+            self._replace_steps(deal_id, answers.what)
+            self._insert(
+                "interviews",
+                {
+                    "deal_id": deal_id,
+                    "date": meeting.isoformat(),
+                    "taken_on": today.isoformat(),
+                    "kind": kind,
+                    "answers": json.dumps(answers.to_document(), ensure_ascii=False),
+                    "decision_date": decision_date,
+                },
+            )
+            already = self._row(
+                "SELECT id FROM touches WHERE deal_id = ? AND kind = 'meeting' AND date = ?",
+                (deal_id, meeting.isoformat()),
+            )
+            if already is None:
+                self._insert(
+                    "touches",
+                    {
+                        "deal_id": deal_id,
+                        "date": meeting.isoformat(),
+                        "kind": TouchKind.meeting.value,
+                        "inbound": 0,
+                        "replied": 0,
+                        "note": "qualify",
+                    },
+                )
+        return deal_id
+
+    def _replace_stakeholders(self, deal_id: int, people: Sequence[Stakeholder]) -> None:
+        self._conn.execute("DELETE FROM stakeholders WHERE deal_id = ?", (deal_id,))
+        for position, person in enumerate(people, start=1):
+            self._insert(
+                "stakeholders",
+                {
+                    "deal_id": deal_id,
+                    "position": position,
+                    "name": person.name,
+                    "title": person.title or None,
+                    "role": person.role.value if person.role is not None else None,
+                    "met": int(person.met),
+                    "stance": person.stance.value if person.stance is not None else None,
+                },
+            )
+
+    def _replace_steps(self, deal_id: int, steps: Sequence[BuyerStep]) -> None:
+        """Replace the steps wholesale, keeping the id of each step whose key survives."""
+        keys = step_keys([step.step for step in steps])
+        existing = {
+            row["key"]: row["id"]
+            for row in self._rows("SELECT id, key FROM steps WHERE deal_id = ?", (deal_id,))
+        }
+        for key, step_id in existing.items():
+            if key not in keys:
+                self._conn.execute("DELETE FROM steps WHERE id = ?", (step_id,))
+        for position, (key, step) in enumerate(zip(keys, steps, strict=True), start=1):
+            values: Row = {
+                "position": position,
+                "step": step.step,
+                "owner": step.owner.value,
+                "bring": step.bring or None,
+                "date": _iso(step.date),
+            }
+            if key in existing:
+                self._update("steps", existing[key], values)
+            else:
+                self._insert("steps", {"deal_id": deal_id, "key": key, **values})
+
+    def latest_answers(self, deal_id: int) -> Answers | None:
+        """The answers of the deal's newest interview, or None for a deal never qualified."""
+        row = self._row(
+            "SELECT id, answers, taken_on FROM interviews WHERE deal_id = ?"
+            " ORDER BY taken_on DESC, id DESC LIMIT 1",
+            (deal_id,),
+        )
+        if row is None:
+            return None
+        try:
+            return Answers.model_validate(
+                json.loads(row["answers"]),
+                context={"today": date.fromisoformat(row["taken_on"])},
+            )
+        except (ValidationError, ValueError) as exc:
+            raise StoreError(
+                f"the stored interview {row['id']} of D{deal_id} cannot be read ({exc.__class__.__name__});"
+                f" run dealcoach qualify D{deal_id} again"
+            ) from exc
+
+    def interviews(self, deal_id: int) -> list[Row]:
+        """The deal's interviews, oldest first; `answers` is the stored JSON text."""
+        return self._rows(
+            "SELECT * FROM interviews WHERE deal_id = ? ORDER BY taken_on, id", (deal_id,)
+        )
+
+    def stakeholders(self, deal_id: int) -> list[Row]:
+        return self._rows(
+            "SELECT * FROM stakeholders WHERE deal_id = ? ORDER BY position, id", (deal_id,)
+        )
+
+    def steps(self, deal_id: int) -> list[Row]:
+        return self._rows("SELECT * FROM steps WHERE deal_id = ? ORDER BY position, id", (deal_id,))
+
+    # ----------------------------------------------------------------- what the domain reads
+
+    def touches(self, deal_id: int) -> list[Touch]:
+        """The deal's touches, oldest first (same day: insertion order)."""
+        rows = self._rows("SELECT * FROM touches WHERE deal_id = ? ORDER BY date, id", (deal_id,))
+        return [_touch(row) for row in rows]
+
+    def facts(self, deal_id: int, *, home_currency: str) -> DealFacts:
+        """Everything the planner and the verdict read about one deal, from one snapshot."""
+        with self._snapshot():
+            deal = self._require_deal(deal_id)
+            interviews = self._rows(
+                "SELECT decision_date, taken_on FROM interviews WHERE deal_id = ?"
+                " ORDER BY taken_on, id",
+                (deal_id,),
+            )
+            sent = self._rows(
+                "SELECT key FROM followups WHERE deal_id = ? AND status = 'done'", (deal_id,)
+            )
+            currency = home_currency.strip().upper()
+            values = [
+                Decimal(row["value"])
+                for row in self._rows(
+                    "SELECT value FROM deals WHERE status = 'open' AND currency = ?"
+                    " AND value IS NOT NULL",
+                    (currency,),
+                )
+            ]
+            return DealFacts(
+                created=date.fromisoformat(deal["created"]),
+                answers=self.latest_answers(deal_id),
+                touches=tuple(self.touches(deal_id)),
+                decision_dates=tuple(_date(row["decision_date"]) for row in interviews),
+                sent_keys=frozenset(row["key"] for row in sent),
+                snoozed_until=_date(deal["snoozed_until"]),
+                median_value=statistics.median(values) if values else None,
+                home_currency=currency,
+                qualified_on=_date(interviews[-1]["taken_on"]) if interviews else None,
+                stored_check_back=(
+                    _date(deal["check_back"]) if deal["decision"] == Decision.nurture else None
+                ),
+            )
+
+    # ----------------------------------------------------------------- the plan
+
+    def save_plan(
+        self, deal_id: int, planned: Sequence[PlannedFollowUp], *, today: date
+    ) -> list[Row]:
+        """Upsert the plan by key (DESIGN "Follow-up identity") and return the planned rows.
+
+        A surviving key keeps its id and snooze; `sequence` and `changed` move only when
+        something changed, so calendars see real changes only. Vanished keys are dropped,
+        never deleted; done rows are frozen. A key that comes back revives its latest
+        dropped row, so an id the rep copied keeps working.
+        """
+        keys = [item.key for item in planned]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"the plan of D{deal_id} repeats a follow-up key")
+        stamp = today.isoformat()
+        with self.write():
+            self._require_deal(deal_id)
+            current = {
+                row["key"]: row
+                for row in self._rows(
+                    "SELECT * FROM followups WHERE deal_id = ? AND status = 'planned'", (deal_id,)
+                )
+            }
+            for key, row in current.items():
+                if key not in keys:
+                    self._conn.execute(
+                        "UPDATE followups SET status = 'dropped', changed = ?,"
+                        " sequence = sequence + 1 WHERE id = ?",
+                        (stamp, row["id"]),
+                    )
+            for item in planned:
+                values = _followup_values(item)
+                row = current.get(item.key)
+                if row is None:
+                    row = self._row(
+                        "SELECT * FROM followups WHERE deal_id = ? AND key = ? AND status = 'dropped'"
+                        " ORDER BY id DESC LIMIT 1",
+                        (deal_id, item.key),
+                    )
+                    if row is not None:
+                        values["status"] = "planned"
+                if row is None:
+                    self._insert(
+                        "followups",
+                        {
+                            "deal_id": deal_id,
+                            "key": item.key,
+                            **values,
+                            "status": "planned",
+                            "created": stamp,
+                            "changed": stamp,
+                            "sequence": 0,
+                        },
+                    )
+                elif any(row[column] != value for column, value in values.items()):
+                    self._update(
+                        "followups",
+                        row["id"],
+                        {**values, "changed": stamp, "sequence": row["sequence"] + 1},
+                    )
+            return self.planned(deal_id)
+
+    def planned(self, deal_id: int) -> list[Row]:
+        """The deal's unsent follow-ups, by due date then id."""
+        return self._rows(
+            "SELECT * FROM followups WHERE deal_id = ? AND status = 'planned' ORDER BY due, id",
+            (deal_id,),
+        )
+
+    def followup(self, fid: int) -> Row:
+        row = self._row("SELECT * FROM followups WHERE id = ?", (fid,))
+        if row is None:
+            raise NotFound(f"no follow-up F{fid}; see dealcoach next or dealcoach plan DEAL")
+        return row
+
+    # ----------------------------------------------------------------- the verdict
+
+    def save_verdict(
+        self, deal_id: int, verdict: Verdict, strategy: StrategyChoice, *, today: date
+    ) -> Row | None:
+        """Store the verdict on the deal; returns the previous {decision, reasons} when the
+        decision changed (so the change is announced once), else None (also for a first verdict).
+        """
+        with self.write():
+            row = self._require_deal(deal_id)
+            previous = row["decision"]
+            changed = previous != verdict.decision.value
+            kept = row["verdict_since"] if not changed else None
+            since = kept or today.isoformat()
+            self._update(
+                "deals",
+                deal_id,
+                {
+                    "decision": verdict.decision.value,
+                    "confidence": verdict.confidence,
+                    "reasons": _reasons_json(verdict.reasons),
+                    "valid_until": _iso(verdict.valid_until),
+                    "check_back": _iso(verdict.check_back),
+                    "verdict_since": since,
+                    "resolved_strategy": strategy.strategy.value,
+                    "strategy_why": strategy.why,
+                },
+            )
+        if not changed or previous is None:
+            return None
+        return {"decision": previous, "reasons": json.loads(row["reasons"] or "[]")}
+
+    def stored_verdict(self, deal_id: int) -> Verdict | None:
+        """The verdict last stored on the deal, or None before the first one."""
+        row = self._require_deal(deal_id)
+        if row["decision"] is None:
+            return None
+        return Verdict(
+            decision=Decision(row["decision"]),
+            confidence=float(row["confidence"] or 0.0),
+            reasons=tuple(Reason(**item) for item in json.loads(row["reasons"] or "[]")),
+            valid_until=_date(row["valid_until"]),
+            check_back=_date(row["check_back"]),
+        )
+
+
+# --------------------------------------------------------------------- module helpers
+
+
+def _not_ours(path: Path) -> str:
+    return f"{path} is not a dealcoach database; pass --db with another file"
+
+
+def _create_file(path: Path) -> None:
+    """Create the folders and the file (0600) ourselves: sqlite3.connect would make it 0644."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise StoreError(
+            f"cannot create {path}: a file is in the way of its folder; pass --db with another path"
+        ) from None
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the folder {path.parent} ({exc.strerror}); pass --db with a writable path"
+        ) from exc
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    except IsADirectoryError:
+        raise StoreError(f"{path} is a folder; pass --db with a file") from None
+    except NotADirectoryError:
+        raise StoreError(
+            f"cannot create {path}: a file is in the way of its folder; pass --db with another path"
+        ) from None
+    except OSError as exc:
+        raise StoreError(
+            f"cannot write {path} ({exc.strerror}); pass --db with a writable file"
+        ) from exc
+    os.close(fd)
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a non-empty file that is not SQLite without letting SQLite touch it."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise StoreError(
+            f"cannot read {path} ({exc.strerror}); pass --db with another file"
+        ) from exc
+    if head and head != SQLITE_MAGIC:
+        raise StoreError(_not_ours(path))
+
+
+def _label(deal: Row) -> str:
+    title = f"/{deal['title']}" if deal.get("title") else ""
+    return f"D{deal['id']} {deal['account']}{title}"
+
+
+def _candidates(deals: Sequence[Row]) -> str:
+    shown = ", ".join(_label(deal) for deal in deals[:MAX_CANDIDATES])
+    more = len(deals) - MAX_CANDIDATES
+    return f"{shown}, +{more} more" if more > 0 else shown
+
+
+def _one(text: str, deals: Sequence[Row]) -> int:
+    if len(deals) == 1:
+        return int(deals[0]["id"])
+    raise NotFound(
+        f"{text!r} matches several deals: {_candidates(deals)}; use the id or account/title"
+    )
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _date(value: str | None) -> date | None:
+    return None if not value else date.fromisoformat(value)
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    """Exact decimal text in plain notation ('48000', never '4.8E+4')."""
+    return None if value is None else format(value, "f")
+
+
+def _deal_row(row: Row) -> Row:
+    value = row.get("value")
+    return {**row, "value": Decimal(value) if value is not None else None}
+
+
+def _touch(row: Row) -> Touch:
+    return Touch(
+        id=row["id"],
+        date=date.fromisoformat(row["date"]),
+        kind=TouchKind(row["kind"]),
+        inbound=bool(row["inbound"]),
+        replied=bool(row["replied"]),
+        who=row["who"] or "",
+        note=row["note"] or "",
+        followup_key=row["followup_key"],
+        owe=row["owe"] or "",
+        owe_closed_on=_date(row["owe_closed_on"]),
+        away_until=_date(row["away_until"]),
+        signal=StopReason(row["signal"]) if row["signal"] else None,
+        signal_until=_date(row["signal_until"]),
+    )
+
+
+def _followup_values(item: PlannedFollowUp) -> Row:
+    return {
+        "due": item.due.isoformat(),
+        "channel": item.channel,
+        "who": item.who,
+        "purpose": item.purpose,
+        "bring": item.bring,
+        "milestone": item.milestone,
+        "outline": item.outline,
+        "counts": int(item.counts),
+    }
+
+
+def _reasons_json(reasons: Sequence[Reason]) -> str:
+    return json.dumps(
+        [{"signal": reason.signal, "detail": reason.detail} for reason in reasons],
+        ensure_ascii=False,
+    )

@@ -1,0 +1,85 @@
+"""Which follow-up strategy a deal gets, and the cadence that goes with it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from dealcoach.config import Cadence, Settings
+from dealcoach.models import Answers, DealType, Sector, Source, Stage, Strategy
+from dealcoach.records import StrategyChoice
+
+EARLY_STAGES = {Stage.lead, Stage.qualified, Stage.prospect}
+
+
+def home_value(answers: Answers, home_currency: str, settings: Settings) -> Decimal | None:
+    """The deal's value in the rep's home currency, or None when it cannot be compared."""
+    value = answers.deal.value
+    if value is None:
+        return None
+    currency = answers.deal.currency or home_currency
+    if currency == home_currency:
+        return value
+    rate = settings.rates.get(currency)
+    return value * rate if rate is not None else None
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.0f}"
+
+
+def choose(answers: Answers, median: Decimal | None, settings: Settings) -> StrategyChoice:
+    """The strategy for this deal; hybrid picks one of the three and says why."""
+    requested = answers.deal.strategy
+    if requested is not Strategy.hybrid:
+        return StrategyChoice(requested, "chosen in the interview")
+    value = home_value(answers, settings.home_currency, settings)
+    people = len(answers.who)
+    pain = answers.readiness.pain
+    if value is not None and median and value >= 2 * median:
+        return StrategyChoice(
+            Strategy.decision_support,
+            f"value {_money(value)} is at least twice your median deal ({_money(median)})",
+        )
+    if people >= 3:
+        return StrategyChoice(
+            Strategy.decision_support, f"{people} stakeholders: a committee decides"
+        )
+    if answers.deal.sector is Sector.public:
+        return StrategyChoice(Strategy.decision_support, "public sector: it moves on its own cycle")
+    if answers.deal.type is DealType.renewal:
+        return StrategyChoice(
+            Strategy.decision_support, "renewal: planned back from the notice date"
+        )
+    if value is not None and median and value * 2 <= median and people <= 2:
+        return StrategyChoice(
+            Strategy.acceleration,
+            f"small deal ({_money(value)}, at most half your median) with few people",
+        )
+    if Source.of(answers.deal.source) is Source.outbound and (
+        answers.readiness.fit is False or (pain is not None and pain <= 2)
+    ):
+        return StrategyChoice(Strategy.selectivity, "outbound, with poor fit or low pain")
+    if answers.deal.stage in EARLY_STAGES:
+        return StrategyChoice(Strategy.acceleration, "before the opportunity stage: keep the pace")
+    return StrategyChoice(
+        Strategy.decision_support, "opportunity stage or later: follow the buyer's milestones"
+    )
+
+
+def cadence(strategy: Strategy, settings: Settings) -> Cadence:
+    return settings.cadence[strategy.value]
+
+
+def ceiling(cad: Cadence, answers: Answers, *, other_known: bool) -> int:
+    """Unanswered touches allowed since the last two-way contact."""
+    extra = 1 if Source.of(answers.deal.source) is Source.inbound else 0
+    return cad.ceiling + extra + (cad.other_stakeholder if other_known else 0)
+
+
+def paying_customer(answers: Answers) -> bool:
+    return answers.deal.type in (DealType.expansion, DealType.renewal)
+
+
+def never_gives_up(answers: Answers) -> bool:
+    """Silence here escalates instead of closing the loop: closing, renewals, customers."""
+    return answers.deal.stage is Stage.closing or paying_customer(answers)

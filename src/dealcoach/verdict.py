@@ -1,0 +1,313 @@
+"""Pursue, nurture or let go: a pure judgement on one deal, with the signals that carry it."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+from dealcoach import contact, strategy
+from dealcoach.config import Settings
+from dealcoach.dates import LATEST
+from dealcoach.models import (
+    LET_GO_STOPS,
+    NURTURE_STOPS,
+    Answers,
+    Budget,
+    Journey,
+    Sector,
+    Stage,
+    StopReason,
+    Strategy,
+)
+from dealcoach.records import DealFacts, Decision, Reason, StrategyChoice, Verdict
+from dealcoach.workdays import WorkCalendar
+
+FAR_DECISION_DAYS = 180
+NEAR_STEP_DAYS = 45
+ANSWER_WINDOW = (
+    2  # business days the buyer gets to answer the last touch before it counts as ghosting
+)
+
+STOP_TEXT = {
+    StopReason.new_direction: "the buyer took a new direction",
+    StopReason.lost_funding: "the buyer lost funding",
+    StopReason.back_burner: "the buyer put the project on the back burner",
+    StopReason.need_not_served: "the buyer needs something we don't offer",
+    StopReason.chose_other: "the buyer chose another option",
+}
+
+# strongest first; the order reasons are listed in
+SIGNAL_ORDER = [
+    "stop_reason",
+    "ghosted",
+    "no_power",
+    "single_threaded",
+    "date_pushed",
+    "milestone_missed",
+    "stalled",
+    "no_next_step",
+    "no_dates",
+    "no_criteria",
+    "no_budget",
+    "poor_fit",
+    "low_pain",
+    "early_journey",
+    "far_decision",
+    "not_qualified",
+    "next_step_agreed",
+    "steps_dated",
+    "power_engaged",
+    "budget_approved",
+]
+RISK_WEIGHT = {
+    "ghosted": 0.2,
+    "no_power": 0.1,
+    "single_threaded": 0.08,
+    "date_pushed": 0.08,
+    "milestone_missed": 0.12,
+    "stalled": 0.05,
+}
+GAPS = {"no_next_step", "no_dates", "no_criteria", "no_budget"}
+NOT_NOW = {"poor_fit", "low_pain", "early_journey"}
+
+
+def _stop(facts: DealFacts, answers: Answers) -> tuple[StopReason, date | None]:
+    """The stop signal in force: the newest logged one after the interview, else the interview's."""
+    qualified_on = facts.qualified_on or facts.created
+    logged = [t for t in contact.ordered(facts.touches) if t.signal is not None]
+    if logged and logged[-1].date >= qualified_on:
+        return logged[-1].signal or StopReason.none, logged[-1].signal_until
+    return answers.signals.stop_reason, answers.signals.until
+
+
+def _pushes(dates: tuple[date | None, ...]) -> int:
+    known = [d for d in dates if d is not None]
+    return sum(1 for before, after in itertools.pairwise(known) if after > before)
+
+
+def evaluate(facts: DealFacts, today: date, settings: Settings) -> Verdict:
+    """The verdict for one deal on `today`, and until when it holds."""
+    answers = facts.answers
+    if answers is None:
+        return Verdict(
+            Decision.pursue,
+            0.3,
+            (Reason("not_qualified", "no interview yet: run dealcoach qualify on it"),),
+            None,
+        )
+    choice = strategy.choose(answers, facts.median_value, settings)
+    cal = WorkCalendar.for_deal(settings.country, [s.date for s in answers.what])
+    return _Judge(facts, answers, choice, cal, today, settings).verdict()
+
+
+class _Judge:
+    """Collects the signals of one deal and weighs them; a class only to share the inputs."""
+
+    def __init__(
+        self,
+        facts: DealFacts,
+        answers: Answers,
+        choice: StrategyChoice,
+        cal: WorkCalendar,
+        today: date,
+        settings: Settings,
+    ) -> None:
+        self.facts, self.answers, self.choice = facts, answers, choice
+        self.cal, self.today, self.settings = cal, today, settings
+        self.state = contact.contact_state(facts, cal)
+        self.reasons: list[Reason] = []
+        self.changes: list[date] = []  # dates on which a date-driven signal may flip
+
+    def add(self, signal: str, detail: str) -> None:
+        self.reasons.append(Reason(signal, detail))
+
+    def has(self, signal: str) -> bool:
+        return any(r.signal == signal for r in self.reasons)
+
+    def watch(self, day: date | None) -> None:
+        if day is not None and day > self.today:
+            self.changes.append(day)
+
+    def verdict(self) -> Verdict:
+        a = self.answers
+        cad = strategy.cadence(self.choice.strategy, self.settings)
+        stop, until = _stop(self.facts, a)
+        if stop in LET_GO_STOPS:
+            self.add("stop_reason", STOP_TEXT[stop])
+            return self.done(Decision.let_go, 0.9)
+        if stop in NURTURE_STOPS:
+            detail = STOP_TEXT[stop] + (f" until {until.isoformat()}" if until else "")
+            self.add("stop_reason", detail)
+            return self.done(Decision.nurture, 0.85, self.check_back(until, cad.check_back_days))
+
+        self.ghosting()
+        self.power_and_threads()
+        self.dates_and_steps()
+        self.gaps()
+        self.not_now()
+
+        if self.has("ghosted") and not strategy.never_gives_up(a):
+            return self.done(Decision.let_go, min(0.95, 0.7 + 0.05 * len(self.state.attempts)))
+        not_now = [r for r in self.reasons if r.signal in NOT_NOW]
+        far = self.has("far_decision")
+        if far or len(not_now) >= 2 or (self.choice.strategy is Strategy.selectivity and not_now):
+            return self.done(Decision.nurture, 0.6, self.check_back(None, cad.check_back_days))
+        self.strengths()
+        return self.done(Decision.pursue, self.pursue_confidence())
+
+    # -- signals -------------------------------------------------------------------------
+
+    def ghosting(self) -> None:
+        a = self.answers
+        main = contact.main_contact(a)
+        other = contact.other_contact(a, main)
+        limit = strategy.ceiling(
+            strategy.cadence(self.choice.strategy, self.settings), a, other_known=bool(other)
+        )
+        attempts = self.state.attempts
+        if len(attempts) < limit:
+            return
+        if self.state.paused_on(self.today) is not None:
+            return
+        answer_by = self.cal.add(attempts[-1].date, ANSWER_WINDOW)
+        if answer_by > self.today:
+            self.watch(answer_by)
+            return
+        since = attempts[0].date.isoformat()
+        detail = f"{len(attempts)} follow-ups unanswered since {since}"
+        if strategy.never_gives_up(a):
+            detail += ": escalate to the champion's manager or the executive sponsor"
+        self.add("ghosted", detail)
+
+    def power_and_threads(self) -> None:
+        a = self.answers
+        power = [p for p in a.who if p.role is not None and p.role.value in contact.POWER_ROLES]
+        late = a.deal.stage in (Stage.opportunity, Stage.closing)
+        if not power:
+            self.add(
+                "no_power",
+                "no decision maker identified"
+                + (": get introduced to the signer" if late else ": find out who signs"),
+            )
+        elif not any(p.met for p in power):
+            names = ", ".join(p.name for p in power)
+            self.add("no_power", f"decision maker {names} not met yet")
+        committee = self.choice.strategy is Strategy.decision_support or a.deal.stage in (
+            Stage.opportunity,
+            Stage.closing,
+        )
+        if len(a.who) <= 1 and committee:
+            only = a.who[0].name if a.who else "nobody named"
+            self.add("single_threaded", f"one contact only ({only}) on a deal a committee decides")
+
+    def dates_and_steps(self) -> None:
+        a, today = self.answers, self.today
+        pushes = _pushes(self.facts.decision_dates)
+        if pushes:
+            public = a.deal.sector is Sector.public
+            strength = "twice or more" if pushes >= 2 else "once"
+            note = " (routine in the public sector)" if public else ""
+            self.add("date_pushed", f"decision date moved later {strength}{note}")
+        for name, day in contact.buyer_steps(a):
+            self.watch(self.cal.add(day, contact.STEP_GRACE))
+            if day >= today:
+                continue
+            after = [
+                t
+                for t in self.facts.touches
+                if t.outbound_attempt and t.date > day and not t.two_way
+            ]
+            answered = any(t.two_way and t.date > day for t in self.facts.touches)
+            if after and not answered:
+                self.add(
+                    "milestone_missed",
+                    f"their {name} ({day.isoformat()}) passed and the follow-up went unanswered",
+                )
+        if a.when.decision_date is not None:
+            self.watch(a.when.decision_date - timedelta(days=FAR_DECISION_DAYS))
+        stale = self.settings.stale_days.get(a.deal.stage.value, 30)
+        qualified_on = self.facts.qualified_on or self.facts.created
+        last_two_way = self.state.last_two_way
+        if (today - qualified_on).days > stale and last_two_way > qualified_on:
+            self.add(
+                "stalled",
+                f"the buyer answers, but the deal has not moved since {qualified_on.isoformat()}",
+            )
+        self.watch(qualified_on + timedelta(days=stale + 1))
+
+    def gaps(self) -> None:
+        a = self.answers
+        if not a.next_step.agreed:
+            self.add("no_next_step", "no next step agreed with the buyer")
+        if not contact.buyer_steps(a) and a.when.decision_date is None:
+            self.add("no_dates", "no dated buyer step and no decision date")
+        if not a.how.criteria:
+            self.add("no_criteria", "evaluation criteria unknown")
+        if a.how.budget in (Budget.unknown, Budget.none):
+            text = "no budget" if a.how.budget is Budget.none else "budget status unknown"
+            self.add("no_budget", text)
+
+    def not_now(self) -> None:
+        a, today = self.answers, self.today
+        if a.readiness.fit is False:
+            self.add("poor_fit", "does not meet your ideal-customer criteria")
+        if a.readiness.pain is not None and a.readiness.pain <= 2:
+            self.add("low_pain", f"pain {a.readiness.pain}/5")
+        if a.readiness.journey is Journey.recognizing:
+            self.add("early_journey", "the buyer is only recognising the problem")
+        decision = a.when.decision_date
+        if decision is not None and (decision - today).days > FAR_DECISION_DAYS:
+            horizon = today + timedelta(days=NEAR_STEP_DAYS)
+            near = [d for _, d in contact.buyer_steps(a) if today <= d <= horizon]
+            if not near:
+                self.add("far_decision", f"decision expected {decision.isoformat()}")
+
+    def strengths(self) -> None:
+        a = self.answers
+        if a.next_step.agreed:
+            when = f" on {a.next_step.date.isoformat()}" if a.next_step.date else ""
+            what = a.next_step.what or "a next step"
+            self.add("next_step_agreed", f"{what}{when} agreed")
+        steps = contact.buyer_steps(a)
+        if steps:
+            self.add("steps_dated", f"{len(steps)} dated buyer step(s) to work towards")
+        met = [
+            p.name
+            for p in a.who
+            if p.met and p.role is not None and p.role.value in contact.POWER_ROLES
+        ]
+        if met:
+            self.add("power_engaged", f"decision maker met: {', '.join(met)}")
+        if a.how.budget is Budget.approved:
+            self.add("budget_approved", "budget approved")
+
+    # -- weighing ------------------------------------------------------------------------
+
+    def check_back(self, buyer_date: date | None, days: int) -> date:
+        if buyer_date is not None:
+            return buyer_date
+        if self.facts.stored_check_back is not None:
+            return self.facts.stored_check_back
+        return min(self.today + timedelta(days=days), LATEST)
+
+    def pursue_confidence(self) -> float:
+        selective = self.choice.strategy is Strategy.selectivity
+        score = 0.85
+        for reason in self.reasons:
+            score -= RISK_WEIGHT.get(reason.signal, 0.0)
+            if reason.signal in GAPS:
+                score -= 0.08 if selective else 0.04
+        if self.has("date_pushed") and "twice" in self.reason("date_pushed"):
+            score -= 0.07
+        return round(max(0.2, min(0.95, score)), 2)
+
+    def reason(self, signal: str) -> str:
+        return next(r.detail for r in self.reasons if r.signal == signal)
+
+    def done(
+        self, decision: Decision, confidence: float, check_back: date | None = None
+    ) -> Verdict:
+        self.watch(check_back)
+        ranked = sorted(self.reasons, key=lambda r: SIGNAL_ORDER.index(r.signal))
+        valid_until = min(self.changes) if self.changes else None
+        return Verdict(decision, round(confidence, 2), tuple(ranked), valid_until, check_back)

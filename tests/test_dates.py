@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dealcoach.dates import EARLIEST, LATEST, parse_date, parse_duration, parse_iso
+from dealcoach.errors import BadDate
+from dealcoach.workdays import WorkCalendar
+
+MONDAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-12-03", date(2026, 12, 3)),
+        ("today", MONDAY),
+        ("tomorrow", date(2026, 11, 24)),
+        ("wed", date(2026, 11, 25)),
+        ("next wed", date(2026, 11, 25)),
+        ("Next Wednesday", date(2026, 11, 25)),
+        ("mon", date(2026, 11, 30)),  # the next occurrence after today, never today
+        ("next monday", date(2026, 11, 30)),
+        ("in 2 weeks", date(2026, 12, 7)),
+        ("in 3 days", date(2026, 11, 26)),
+        ("in 1 month", date(2026, 12, 23)),
+        ("in 3 months", date(2027, 2, 23)),
+        ("dec 15", date(2026, 12, 15)),
+    ],
+)
+def test_natural_dates(text: str, expected: date) -> None:
+    assert parse_date(text, MONDAY) == expected
+
+
+def test_month_end_is_clamped() -> None:
+    assert parse_date("in 1 month", date(2027, 1, 31)) == date(2027, 2, 28)
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-02-30", "0001-01-01", "9999-12-31", "someday", "", "in 99999 years"]
+)
+def test_unreadable_or_out_of_range_dates_are_refused(text: str) -> None:
+    with pytest.raises(BadDate):
+        parse_date(text, MONDAY)
+
+
+def test_iso_only_for_today_option() -> None:
+    assert parse_iso("2026-11-23") == MONDAY
+    with pytest.raises(BadDate, match="YYYY-MM-DD"):
+        parse_iso("next wed")
+
+
+@pytest.mark.parametrize(("text", "days"), [("2w", 14), ("10d", 10), ("1m", 30)])
+def test_durations(text: str, days: int) -> None:
+    assert parse_duration(text, date(2026, 11, 1)) == date(2026, 11, 1) + timedelta(days=days)
+
+
+@given(st.dates(min_value=EARLIEST, max_value=LATEST - timedelta(days=60)), st.integers(0, 7))
+def test_weekday_phrases_land_in_the_coming_week(today: date, weekday: int) -> None:
+    name = ["mon", "tue", "wed", "thu", "fri", "sat", "sun", "mon"][weekday]
+    got = parse_date(f"next {name}", today)
+    assert today < got <= today + timedelta(days=7)
+    assert got.weekday() == weekday % 7
+
+
+CAL = WorkCalendar("US")
+
+
+@pytest.mark.parametrize(
+    ("day", "workday"),
+    [
+        (date(2026, 11, 23), True),
+        (date(2026, 11, 26), False),  # Thanksgiving
+        (date(2026, 11, 28), False),  # Saturday
+        (date(2026, 12, 28), False),  # year-end break
+        (date(2027, 1, 1), False),
+        (date(2027, 1, 4), True),
+    ],
+)
+def test_working_days(day: date, workday: bool) -> None:
+    assert CAL.is_workday(day) is workday
+
+
+def test_a_buyer_step_opens_a_closed_day() -> None:
+    cal = WorkCalendar.for_deal("US", [date(2026, 12, 28)])
+    assert cal.is_workday(date(2026, 12, 28))
+    assert not cal.is_workday(date(2026, 12, 29))
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)), st.integers(0, 30))
+def test_adding_working_days_counts_them(day: date, count: int) -> None:
+    later = CAL.add(day, count)
+    assert CAL.is_workday(later)
+    assert CAL.between(CAL.on_or_after(day), later) == count
+    assert CAL.subtract(later, count) == CAL.on_or_after(day)
