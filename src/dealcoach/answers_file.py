@@ -28,11 +28,18 @@ def validate(document: Any, today: date, name: str = "answers") -> Answers:
     if not isinstance(document, dict):
         raise BadInput(f"{name}: expected a table of sections ([deal], [[who]], ...) at the top")
     try:
-        return Answers.model_validate(document, context={"today": today})
+        answers = Answers.model_validate(document, context={"today": today})
     except ValidationError as exc:
         raise BadInput(_describe(exc, name)) from None
     except RecursionError:
         raise BadInput(f"{name}: nested too deeply to be an answers file") from None
+    meeting = answers.deal.meeting_date
+    if meeting is not None and meeting > today:
+        raise BadInput(
+            f"{name}: deal.meeting_date: {meeting} is after today ({today}); "
+            "give the date of the meeting just held"
+        )
+    return answers
 
 
 def _parse(source: str, name: str) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Any
@@ -106,14 +106,13 @@ def _read_date(value: Any, info: ValidationInfo) -> Any:
     """Dates in answers may be natural phrases, read against the run's `today`."""
     if value is None or value == "":
         return None
-    if isinstance(value, date):
-        return check_range(value)
-    if isinstance(value, str):
-        today = (info.context or {}).get("today") or date.today()
-        try:
-            return parse_date(value, today)
-        except BadDate as exc:
-            raise ValueError(exc.message) from None
+    try:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return check_range(value)
+        if isinstance(value, str):
+            return parse_date(value, (info.context or {}).get("today") or date.today())
+    except BadDate as exc:
+        raise ValueError(exc.message) from None
     raise ValueError("expected a date such as 2026-12-03 or 'in 2 weeks'")
 
 
@@ -163,6 +162,7 @@ class DealAnswers(Section):
     renewal_notice: DateIn = None
     strategy: Strategy = Strategy.hybrid
     meeting_date: DateIn = None
+    meeting_note: Text | None = None  # added key: what happened in the meeting, kept on its touch
 
     @field_validator("currency")
     @classmethod

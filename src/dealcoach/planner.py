@@ -540,7 +540,8 @@ class _Builder:
         dated = [d for d in self.steps if d.step.date is not None]
         if not self.steps:
             return "who decides, their steps to a decision and the dates"
-        text = f"{len(self.steps)} steps, {len(dated)} dated"
+        count = len(self.steps)
+        text = f"{count} step{'s' if count > 1 else ''}, {len(dated)} dated"
         if len(dated) < len(self.steps):
             text += ": ask for the missing dates"
         return text

@@ -425,7 +425,10 @@ class Store:
                 "SELECT id FROM touches WHERE deal_id = ? AND kind = 'meeting' AND date = ?",
                 (deal_id, meeting.isoformat()),
             )
-            if already is None:
+            note = answers.deal.meeting_note or "qualify"
+            if already is not None and answers.deal.meeting_note:
+                self._update("touches", already["id"], {"note": note})
+            elif already is None:
                 self._insert(
                     "touches",
                     {
@@ -434,7 +437,7 @@ class Store:
                         "kind": TouchKind.meeting.value,
                         "inbound": 0,
                         "replied": 0,
-                        "note": "qualify",
+                        "note": note,
                     },
                 )
         return deal_id

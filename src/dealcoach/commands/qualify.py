@@ -59,7 +59,11 @@ def qualify(
             if deal_id is None:
                 _warn_same_account(store, parsed.deal.account)
         else:
-            parsed, kind, draft_key, deal_id = _interview(store, deal_id, today, quick, resume)
+            parsed, kind, draft_key, deal_id = _interview(
+                store, deal_id, today, quick, resume, settings.home_currency
+            )
+        if parsed.deal.currency is None:
+            parsed.deal.currency = settings.home_currency
         with store.write():
             deal_id = store.save_interview(parsed, today=today, kind=kind, deal_id=deal_id)
             outcome = replan(store, deal_id, today, settings)
@@ -72,7 +76,7 @@ def qualify(
 
 
 def _interview(
-    store: Any, deal_id: int | None, today: date, quick: bool, resume: bool
+    store: Any, deal_id: int | None, today: date, quick: bool, resume: bool, currency: str
 ) -> tuple[Any, str, str, int | None]:
     """Ask the questions (prompts only here); Ctrl-C keeps the draft and exits 130."""
     from dealcoach import answers_file, drafts, prompts
@@ -90,24 +94,27 @@ def _interview(
         if key != "new" and deal_id is None:
             deal_id = int(key.removeprefix("D"))
     else:
-        key = f"D{deal_id}" if deal_id is not None else "new"
+        key = drafts.key_for(deal_id)
         draft = drafts.load(key)
-        if draft is not None and not prompts.offer_resume(draft):
-            draft = None
     prefill = store.latest_answers(deal_id) if deal_id is not None else None
+    defaults = {"deal": {"currency": currency}}
     if quick and prefill is None:
         if deal_id is None:
             raise BadInput("--quick re-qualifies a known deal: dealcoach qualify DEAL --quick")
         quick = False  # an imported deal has no interview yet: ask the full one
     try:
+        if draft is not None and not resume and not prompts.offer_resume(draft):
+            draft = None
+        if draft is not None:
+            quick = draft.get("mode") == "quick"
         document = prompts.run_interview(
             today=today,
-            prefill=prefill.to_document() if prefill is not None else None,
+            prefill=prefill.to_document() if prefill is not None else defaults,
             draft=draft,
             quick=quick,
             save_draft=lambda doc: drafts.save(key, doc),
         )
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, EOFError):
         again = "dealcoach qualify --resume"
         raise Interrupted(
             f"interrupted; your answers so far are kept: run {again} to go on"
