@@ -66,6 +66,7 @@ def followup(key: str, due: date, **changes: Any) -> PlannedFollowUp:
         "bring": "the mutual plan",
         "milestone": None,
         "outline": "goal, open points, plan",
+        "anchor": due.isoformat(),  # by default the date moves with its anchor
     }
     values.update(changes)
     return PlannedFollowUp(**values)
@@ -607,6 +608,28 @@ def test_candidates_are_capped_at_five(store: Store) -> None:
 
 
 # --------------------------------------------------------------------------- the plan
+
+
+def test_same_anchor_keeps_the_due_date_so_overdue_stays_overdue(store: Store) -> None:
+    deal_id = store.save_interview(answers(), today=TODAY, kind="full")
+    store.save_plan(deal_id, [followup("cadence:1", date(2026, 11, 24), anchor="h1")], today=TODAY)
+    later = date(2026, 11, 27)
+    kept = store.save_plan(deal_id, [followup("cadence:1", later, anchor="h1")], today=later)
+    assert kept[0]["due"] == "2026-11-24"
+    moved = store.save_plan(deal_id, [followup("cadence:1", later, anchor="h2")], today=later)
+    assert moved[0]["due"] == "2026-11-27"
+
+
+def test_reschedule_moves_overdue_rows_to_the_new_date(store: Store) -> None:
+    deal_id = store.save_interview(answers(), today=TODAY, kind="full")
+    store.save_plan(deal_id, [followup("recap:x", date(2026, 11, 24), anchor="m")], today=TODAY)
+    later = date(2026, 12, 1)
+    same = store.save_plan(deal_id, [followup("recap:x", later, anchor="m")], today=later)
+    assert same[0]["due"] == "2026-11-24"
+    rows = store.save_plan(
+        deal_id, [followup("recap:x", later, anchor="m")], today=later, reschedule=True
+    )
+    assert rows[0]["due"] == "2026-12-01"
 
 
 def test_save_plan_upserts_by_key(store: Store) -> None:

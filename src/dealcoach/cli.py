@@ -48,8 +48,8 @@ class _Boundary(TyperGroup):
         except DealcoachError as exc:
             _report(ctx, exc.message)
             ctx.exit(exc.exit_code)
-        except (typer.Exit, typer.Abort):
-            raise
+        except (typer.Exit, typer.Abort, typer.TyperException, BrokenPipeError):
+            raise  # Typer's own exits, usage errors (exit 2) and a closed pipe keep their handling
         except Exception as exc:
             name = type(exc).__name__
             if _debug(ctx):
@@ -122,9 +122,18 @@ def _global_options(
 
 
 def _register() -> None:
-    from dealcoach.commands import qualify
+    from dealcoach.commands import daily, pipeline, qualify
 
     app.command(name="qualify")(qualify.qualify)
+    app.command(name="next")(daily.next_)
+    app.command(name="done")(daily.done)
+    app.command(name="log")(daily.log)
+    app.command(name="snooze")(daily.snooze)
+    app.command(name="keep")(daily.keep)
+    app.command(name="close")(daily.close)
+    app.command(name="show")(pipeline.show)
+    app.command(name="list")(pipeline.list_deals)
+    app.command(name="plan")(pipeline.plan)
 
 
 _register()

@@ -73,6 +73,8 @@ def parse_date(text: str, today: date) -> date:
         return today
     if phrase == "tomorrow":
         return _shift(today, days=1, text=raw)
+    if phrase == "yesterday":
+        return _shift(today, days=-1, text=raw)
     weekday = phrase.removeprefix("next ").strip()
     if weekday in WEEKDAYS:
         ahead = (WEEKDAYS[weekday] - today.weekday()) % 7 or 7

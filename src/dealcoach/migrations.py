@@ -109,7 +109,10 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             purpose TEXT,
             bring TEXT,
             milestone TEXT,
+            milestone_date TEXT,
             outline TEXT,
+            anchor TEXT,
+            covers TEXT,
             counts INTEGER NOT NULL DEFAULT 1,
             status TEXT NOT NULL DEFAULT 'planned'
                 CHECK (status IN ('planned', 'done', 'dropped')),

@@ -31,8 +31,13 @@ class _Dated:
     step: BuyerStep
 
 
-def plan(facts: DealFacts, verdict: Verdict, today: date, settings: Settings) -> Plan:
-    """The follow-ups to send from today on (and the overdue ones not yet sent)."""
+def plan(
+    facts: DealFacts, verdict: Verdict, today: date, settings: Settings, *, reschedule: bool = False
+) -> Plan:
+    """The follow-ups to send from today on (and the overdue ones not yet sent).
+
+    `reschedule` moves what is overdue to today (after a holiday: `next --replan`).
+    """
     answers = facts.answers
     if answers is None:
         return Plan(strategy.StrategyChoice(strategy.Strategy.hybrid, "no interview yet"), ())
@@ -40,7 +45,10 @@ def plan(facts: DealFacts, verdict: Verdict, today: date, settings: Settings) ->
     builder = _Builder(
         facts, answers, verdict, today, settings, strategy.cadence(choice.strategy, settings)
     )
-    return Plan(choice, tuple(sorted(builder.build(), key=lambda f: (f.due, f.key))))
+    made = builder.build()
+    if reschedule:
+        made = [replace(f, due=builder.start) if f.due < builder.start else f for f in made]
+    return Plan(choice, tuple(sorted(made, key=lambda f: (f.due, f.key))))
 
 
 class _Builder:
@@ -72,7 +80,7 @@ class _Builder:
             return []
         if self.verdict.decision is Decision.nurture:
             return [self.check_back()]
-        tasks = self.our_tasks()
+        tasks = self.our_tasks() + self.owed()
         touches: list[PlannedFollowUp] = []
         recap = self.recap()
         if recap is not None:
@@ -157,7 +165,9 @@ class _Builder:
         step, day = dated.step, dated.step.date
         assert day is not None
         before_key, after_key = f"before:{dated.key}", f"after:{dated.key}"
-        ready = self.cal.add(self.start, BEFORE_LAST_RESORT) <= day
+        ready = self.cal.add(self.start, BEFORE_LAST_RESORT) <= day or (
+            before_key in self.facts.planned_keys and day > self.today
+        )
         late_delivery = ""
         if ready and before_key not in self.facts.sent_keys:
             items.append(self.before(dated, before_key))
@@ -264,6 +274,28 @@ class _Builder:
                 )
             )
         return found
+
+    def owed(self) -> list[PlannedFollowUp]:
+        """What the buyer is waiting for from us: due the next working day after they asked."""
+        items = []
+        for touch in self.facts.touches:
+            if not touch.owe or touch.owe_closed_on is not None or touch.id is None:
+                continue
+            due = self.cal.add(touch.date, 1)
+            items.append(
+                self.touch(
+                    f"owe:{touch.id}",
+                    due,
+                    "email",
+                    touch.who or self.main,
+                    "owe",
+                    touch.owe,
+                    None,
+                    "Send what they asked for; say what happens next.",
+                    counts=False,
+                )
+            )
+        return items
 
     def our_tasks(self) -> list[PlannedFollowUp]:
         """Steps we own are the rep's tasks, due two working days ahead of the date."""
@@ -572,12 +604,40 @@ class _Builder:
         *,
         counts: bool = True,
     ) -> PlannedFollowUp:
-        return PlannedFollowUp(key, due, channel, who, purpose, bring, milestone, outline, counts)
+        anchor, milestone_date = self.anchor_for(key, due)
+        return PlannedFollowUp(
+            key,
+            due,
+            channel,
+            who,
+            purpose,
+            bring,
+            milestone,
+            outline,
+            counts,
+            anchor,
+            milestone_date,
+        )
+
+    def anchor_for(self, key: str, due: date) -> tuple[str, date | None]:
+        """What the due date hangs on: a step's date, the meeting, the notice date."""
+        rule, _, rest = key.partition(":")
+        if rule in ("before", "after", "task"):
+            day = next((d.step.date for d in self.steps if d.key == rest), None)
+            return (day.isoformat() if day else ""), day
+        if rule == "renewal" and self.a.deal.renewal_notice:
+            return self.a.deal.renewal_notice.isoformat(), None
+        if rule in ("recap", "owe"):
+            return rest, None
+        return due.isoformat(), None
 
     def flex(
         self, key: str, channel: str, purpose: str, bring: str, outline: str, who: str = ""
     ) -> PlannedFollowUp:
-        return PlannedFollowUp(key, self.today, channel, who, purpose, bring, None, outline, True)
+        history = f"{self.state.last_two_way.isoformat()}+{len(self.state.attempts)}"
+        return PlannedFollowUp(
+            key, self.today, channel, who, purpose, bring, None, outline, True, history
+        )
 
 
 def _merge(first: PlannedFollowUp, second: PlannedFollowUp) -> PlannedFollowUp:
@@ -585,6 +645,7 @@ def _merge(first: PlannedFollowUp, second: PlannedFollowUp) -> PlannedFollowUp:
     milestones = [m for m in (first.milestone, second.milestone) if m]
     return replace(
         first,
+        covers=(*first.covers, second.key, *second.covers),
         bring=f"{first.bring}; {second.bring}",
         milestone=" + ".join(dict.fromkeys(milestones)) or None,
         counts=first.counts and second.counts,

@@ -39,6 +39,7 @@ class Touch:
     signal: StopReason | None = None
     signal_until: date | None = None
     owe_closed_on: date | None = None
+    followup_id: int | None = None
     id: int | None = None
 
     @property
@@ -60,6 +61,7 @@ class DealFacts:
     touches: tuple[Touch, ...] = ()
     decision_dates: tuple[date | None, ...] = ()  # one per interview, oldest first
     sent_keys: frozenset[str] = frozenset()  # follow-up keys already done
+    planned_keys: frozenset[str] = frozenset()  # follow-up keys planned and not yet sent
     snoozed_until: date | None = None
     median_value: Decimal | None = None
     home_currency: str = "USD"
@@ -80,6 +82,9 @@ class PlannedFollowUp:
     milestone: str | None
     outline: str
     counts: bool = True  # False while a pause runs, and for the rep's own tasks
+    anchor: str = ""  # what the due date was worked out from; unchanged anchor, unchanged date
+    milestone_date: date | None = None
+    covers: tuple[str, ...] = ()  # keys of follow-ups merged into this one: sent with it
 
 
 @dataclass(frozen=True)

@@ -159,14 +159,15 @@ def qualify_screen(
     ]
     if deal.get("source"):
         facts.append(clean(deal["source"]))
-    con.print(Text("  " + " · ".join(facts), style="dim"))
-    con.print(
-        Text(
-            f"  strategy: {outcome.strategy.strategy.value.replace('_', ' ')} "
-            f"({clean(outcome.strategy.why)})",
-            style="dim",
-        )
+    from rich.padding import Padding
+
+    con.print(Padding(Text(" · ".join(facts), style="dim"), (0, 0, 0, 2)))
+    strategy_line = Text(
+        f"strategy: {outcome.strategy.strategy.value.replace('_', ' ')} "
+        f"({clean(outcome.strategy.why)})",
+        style="dim",
     )
+    con.print(Padding(strategy_line, (0, 0, 0, 2)))
     con.print()
     overview = Table.grid(padding=(0, 2))
     overview.add_column(style="bold", no_wrap=True)
@@ -259,3 +260,276 @@ def verdict_block(con: Console, verdict: Verdict) -> None:
         row.append(reason.signal, style="bold")
         row.append("  " + clean(reason.detail))
         con.print(row)
+
+
+# -- the daily loop ---------------------------------------------------------------------------
+
+DECIDE_WORD = {"let_go": "LET GO", "nurture": "NURTURE"}
+
+
+def _reasons(raw: str | None) -> list[dict[str, str]]:
+    return json.loads(raw) if raw else []
+
+
+def agenda_item_json(ranked: Any) -> dict[str, Any]:
+    item = ranked.item
+    return {
+        "id": item.followup_id,
+        "deal_id": item.deal_id,
+        "account": item.account,
+        "due": item.due.isoformat(),
+        "days_overdue": ranked.days_overdue,
+        "purpose": item.purpose,
+        "bring": item.bring,
+        "milestone": item.milestone,
+        "channel": item.channel,
+        "who": item.who or None,
+        "tier": ranked.tier,
+        "why": ranked.why,
+        "urgency": ranked.urgency,
+        "urgency_parts": ranked.urgency_parts,
+    }
+
+
+def decided_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "deal_id": row["id"],
+        "account": row["account"],
+        "decision": row.get("decision"),
+        "reasons": _reasons(row.get("reasons")),
+        "since": row.get("verdict_since"),
+    }
+
+
+def next_json(
+    today: date,
+    ranked: list[Any],
+    decided: list[Mapping[str, Any]],
+    stale: list[Mapping[str, Any]],
+    unqualified: list[Mapping[str, Any]],
+    next_due: str | None,
+) -> dict[str, Any]:
+    """The `next --json` contract."""
+    return {
+        "date": today.isoformat(),
+        "due": [agenda_item_json(r) for r in ranked],
+        "let_go": [decided_json(r) for r in decided if r["decision"] == "let_go"],
+        "nurture": [decided_json(r) for r in decided if r["decision"] == "nurture"],
+        "stale": [
+            {
+                **decided_json(r),
+                "reasons": [
+                    {
+                        "signal": "stalled",
+                        "detail": f"no touch for {r['quiet_days']} days (a {r['stage']} allows {r['allowed']})",
+                    }
+                ],
+                "since": r["last_touch"],
+            }
+            for r in stale
+        ],
+        "unqualified": [
+            {
+                "deal_id": r["id"],
+                "account": r["account"],
+                "decision": None,
+                "reasons": [
+                    {"signal": "not_qualified", "detail": f"run dealcoach qualify D{r['id']}"}
+                ],
+                "since": r["created"],
+            }
+            for r in unqualified
+        ],
+        "next_due": next_due,
+    }
+
+
+def next_screen(
+    con: Console,
+    *,
+    today: date,
+    shown: list[Any],
+    more: int,
+    decided: list[Mapping[str, Any]],
+    stale: list[Mapping[str, Any]],
+    unqualified: list[Mapping[str, Any]],
+    next_due: str | None,
+    changes: list[tuple[Mapping[str, Any], Outcome]],
+    has_deals: bool,
+) -> None:
+    """The morning screen: a dozen lines, each with what to bring and why today."""
+    from rich.table import Table
+    from rich.text import Text
+
+    if not has_deals:
+        con.print(Text("No open deals yet: run dealcoach qualify right after your next meeting."))
+        return
+    title = Text(today.strftime("%A %Y-%m-%d"), style="bold")
+    count = len(shown) + more
+    title.append(f" · {count} to do" if count else " · nothing due today", style="dim")
+    con.print(title)
+    for deal, outcome in changes:
+        previous = outcome.previous or {}
+        line = Text("  verdict ", style="dim")
+        line.append(f"{deal_ref(deal['id'])} {clean(deal['account'])}: ")
+        line.append(
+            f"{previous.get('decision', '?').replace('_', ' ')} → "
+            f"{outcome.verdict.decision.value.replace('_', ' ')}",
+            style=DECISION_STYLE[outcome.verdict.decision.value],
+        )
+        if outcome.verdict.reasons:
+            line.append(f": {clean(outcome.verdict.reasons[0].detail)}")
+        con.print(line)
+    if shown:
+        table = Table(box=None, pad_edge=False, show_header=False, padding=(0, 1))
+        table.add_column("id", style="cyan", no_wrap=True)
+        table.add_column("what")
+        for ranked in shown:
+            item = ranked.item
+            head = Text()
+            head.append(f"{deal_ref(item.deal_id)} {clean(item.account)}", style="bold")
+            to = f"{item.channel} to {clean(item.who)}" if item.who else item.channel
+            if item.channel == "task":
+                to = "your task"
+            head.append(f"  {to}", style="dim")
+            body = Text(clean(item.bring))
+            why = Text(f"why: {clean(ranked.why)}", style="red" if ranked.days_overdue else "dim")
+            if item.milestone:
+                why.append(f" · for their {clean(item.milestone)}", style="dim")
+            table.add_row(
+                followup_ref(item.followup_id), Text.assemble(head, "\n", body, "\n", why)
+            )
+        con.print(table)
+        if more:
+            con.print(Text(f"+{more} more (dealcoach next --all)", style="dim"))
+    elif next_due:
+        con.print(
+            Text(f"Nothing due today. Next follow-up: {short_day(next_due, today)}.", style="dim")
+        )
+    else:
+        con.print(Text("Nothing planned.", style="dim"))
+    _decisions(con, decided, stale, unqualified)
+    con.print()
+    tip = Text("sent: ", style="dim")
+    tip.append("dealcoach done F<id>", style="bold")
+    tip.append("  ·  a reply: ", style="dim")
+    tip.append("dealcoach log D<id> --kind email --replied", style="bold")
+    con.print(tip)
+
+
+def _decisions(
+    con: Console,
+    decided: list[Mapping[str, Any]],
+    stale: list[Mapping[str, Any]],
+    unqualified: list[Mapping[str, Any]],
+) -> None:
+    from rich.text import Text
+
+    if not (decided or stale or unqualified):
+        return
+    from rich.table import Table
+
+    con.print()
+    con.print(Text("Decide", style="bold"))
+    table = Table(box=None, pad_edge=False, show_header=False, padding=(0, 1))
+    table.add_column("what", no_wrap=True)
+    table.add_column("deal")
+    for row in decided:
+        word = row["decision"]
+        reasons = _reasons(row.get("reasons"))
+        body = Text(f"{deal_ref(row['id'])} {clean(row['account'])}", style="bold")
+        if reasons:
+            body.append(f": {clean(reasons[0]['detail'])}", style="")
+        hint = (
+            f"dealcoach close D{row['id']} let-go  ·  dealcoach keep D{row['id']} --until DATE"
+            if word == "let_go"
+            else "quiet until its check-back; or keep it, or close it"
+        )
+        body.append(f"\n{hint}", style="dim")
+        table.add_row(Text(DECIDE_WORD[word], style=DECISION_STYLE[word]), body)
+    for row in stale:
+        body = Text(f"{deal_ref(row['id'])} {clean(row['account'])}", style="bold")
+        body.append(f": no touch for {row['quiet_days']} days, nothing planned", style="")
+        table.add_row(Text("STALE", style="yellow"), body)
+    for row in unqualified:
+        body = Text(f"{deal_ref(row['id'])} {clean(row['account'])}", style="bold")
+        body.append(f"\nnot qualified yet: dealcoach qualify D{row['id']}", style="dim")
+        table.add_row(Text("NEW", style="cyan"), body)
+    con.print(table)
+
+
+def touch_json(touch: Mapping[str, Any], outcome: Outcome) -> dict[str, Any]:
+    previous = outcome.previous
+    return {
+        "touch": {
+            "id": touch["id"],
+            "deal_id": touch["deal_id"],
+            "date": touch["date"],
+            "kind": touch["kind"],
+            "inbound": bool(touch["inbound"]),
+            "replied": bool(touch["replied"]),
+            "who": touch["who"],
+            "note": touch["note"],
+            "followup_id": touch["followup_id"],
+            "owe": touch["owe"],
+            "away_until": touch["away_until"],
+            "signal": touch["signal"],
+        },
+        "verdict": verdict_json(outcome.verdict),
+        "change": (
+            None
+            if previous is None
+            else {
+                "from": previous["decision"],
+                "to": outcome.verdict.decision.value,
+                "reasons": [
+                    {"signal": r.signal, "detail": r.detail} for r in outcome.verdict.reasons
+                ],
+            }
+        ),
+        "next": followup_json(outcome.plan[0]) if outcome.plan else None,
+    }
+
+
+def touch_screen(
+    con: Console,
+    touch: Mapping[str, Any],
+    deal: Mapping[str, Any],
+    outcome: Outcome,
+    followup_row: Mapping[str, Any] | None,
+) -> None:
+    from rich.text import Text
+
+    direction = "from" if touch["inbound"] else "to"
+    line = Text("logged ", style="dim")
+    line.append(f"{touch['kind']}")
+    if touch["who"]:
+        line.append(f" {direction} {clean(touch['who'])}")
+    line.append(f" on {touch['date']}")
+    if touch["replied"] or touch["inbound"]:
+        line.append("  (two-way: the count starts again)", style="green")
+    if followup_row is not None:
+        line.append(f"  · {followup_ref(followup_row['id'])} done", style="dim")
+    line.append(f"  · {deal_ref(deal['id'])} {clean(deal['account'])}", style="dim")
+    con.print(line)
+    previous = outcome.previous
+    if previous is not None:
+        word = outcome.verdict.decision.value
+        change = Text("verdict: ", style="bold")
+        change.append(
+            f"{previous['decision'].replace('_', ' ')} → {word.replace('_', ' ')}",
+            style=DECISION_STYLE[word],
+        )
+        if outcome.verdict.reasons:
+            change.append(f": {clean(outcome.verdict.reasons[0].detail)}")
+        con.print(change)
+    if outcome.plan:
+        first = outcome.plan[0]
+        upcoming = Text("next: ", style="dim")
+        upcoming.append(
+            f"{followup_ref(first['id'])} {short_day(first['due'], date.fromisoformat(touch['date']))}  "
+        )
+        upcoming.append(clean(first["bring"]))
+        con.print(upcoming)
+    else:
+        con.print(Text("nothing planned for this deal now", style="dim"))

@@ -21,11 +21,13 @@ class Outcome:
     previous: dict[str, Any] | None  # the verdict before, when the decision changed
 
 
-def replan(store: Store, deal_id: int, today: date, settings: Settings) -> Outcome:
+def replan(
+    store: Store, deal_id: int, today: date, settings: Settings, *, reschedule: bool = False
+) -> Outcome:
     """Call inside `store.write()`: the plan and the verdict change together or not at all."""
     facts = store.facts(deal_id, home_currency=settings.home_currency)
     judged = verdict.evaluate(facts, today, settings)
-    made = planner.plan(facts, judged, today, settings)
-    rows = store.save_plan(deal_id, made.followups, today=today)
+    made = planner.plan(facts, judged, today, settings, reschedule=reschedule)
+    rows = store.save_plan(deal_id, made.followups, today=today, reschedule=reschedule)
     previous = store.save_verdict(deal_id, judged, made.strategy, today=today)
     return Outcome(deal_id, judged, made.strategy, rows, previous)

@@ -17,7 +17,7 @@ import statistics
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
@@ -53,6 +53,7 @@ BUSY_MESSAGE = "the database is busy (another dealcoach is writing); try again"
 MAX_CANDIDATES = 5
 
 _ID = re.compile(r"[dD]?(\d{1,18})")
+_FOLLOWUP_ID = re.compile(r"[fF]?(\d{1,18})")
 
 Row = dict[str, Any]
 
@@ -322,12 +323,12 @@ class Store:
         text = name.strip()
         if not text:
             raise NotFound("no deal name given; pass an id such as D12 or an account name")
-        deals = self._rows("SELECT id, account, title, status FROM deals ORDER BY id")
         match = _ID.fullmatch(text)
         if match:
             wanted = int(match.group(1))
-            if any(deal["id"] == wanted for deal in deals):
+            if self._row("SELECT id FROM deals WHERE id = ?", (wanted,)) is not None:
                 return wanted
+        deals = self._rows("SELECT id, account, title, status FROM deals ORDER BY id")
         folded = text.casefold()
 
         def account(deal: Row) -> str:
@@ -532,7 +533,11 @@ class Store:
                 (deal_id,),
             )
             sent = self._rows(
-                "SELECT key FROM followups WHERE deal_id = ? AND status = 'done'", (deal_id,)
+                "SELECT key, covers FROM followups WHERE deal_id = ? AND status = 'done'",
+                (deal_id,),
+            )
+            planned = self._rows(
+                "SELECT key FROM followups WHERE deal_id = ? AND status = 'planned'", (deal_id,)
             )
             currency = home_currency.strip().upper()
             values = [
@@ -548,7 +553,10 @@ class Store:
                 answers=self.latest_answers(deal_id),
                 touches=tuple(self.touches(deal_id)),
                 decision_dates=tuple(_date(row["decision_date"]) for row in interviews),
-                sent_keys=frozenset(row["key"] for row in sent),
+                sent_keys=frozenset(
+                    key for row in sent for key in (row["key"], *json.loads(row["covers"] or "[]"))
+                ),
+                planned_keys=frozenset(row["key"] for row in planned),
                 snoozed_until=_date(deal["snoozed_until"]),
                 median_value=statistics.median(values) if values else None,
                 home_currency=currency,
@@ -561,7 +569,12 @@ class Store:
     # ----------------------------------------------------------------- the plan
 
     def save_plan(
-        self, deal_id: int, planned: Sequence[PlannedFollowUp], *, today: date
+        self,
+        deal_id: int,
+        planned: Sequence[PlannedFollowUp],
+        *,
+        today: date,
+        reschedule: bool = False,
     ) -> list[Row]:
         """Upsert the plan by key (DESIGN "Follow-up identity") and return the planned rows.
 
@@ -592,6 +605,10 @@ class Store:
             for item in planned:
                 values = _followup_values(item)
                 row = current.get(item.key)
+                if row is not None and row["anchor"] == item.anchor:
+                    overdue = row["due"] < stamp
+                    if not (reschedule and overdue):
+                        values["due"] = row["due"]  # same anchor, same date: overdue stays overdue
                 if row is None:
                     row = self._row(
                         "SELECT * FROM followups WHERE deal_id = ? AND key = ? AND status = 'dropped'"
@@ -677,6 +694,204 @@ class Store:
             reasons=tuple(Reason(**item) for item in json.loads(row["reasons"] or "[]")),
             valid_until=_date(row["valid_until"]),
             check_back=_date(row["check_back"]),
+        )
+
+    # ----------------------------------------------------------------- the daily loop
+
+    def resolve_followup(self, text: str) -> int:
+        """A follow-up id from `F37` or `37`."""
+        match = _FOLLOWUP_ID.fullmatch(text.strip())
+        if not match:
+            raise NotFound(
+                f"{text!r} is not a follow-up id; use the F-number shown by dealcoach next"
+            )
+        fid = int(match.group(1))
+        self.followup(fid)
+        return fid
+
+    def add_touch(self, deal_id: int, touch: Touch, *, followup_id: int | None = None) -> int:
+        """Record what happened; the caller re-plans in the same transaction."""
+        with self.write():
+            self._require_deal(deal_id)
+            return self._insert(
+                "touches",
+                {
+                    "deal_id": deal_id,
+                    "date": touch.date.isoformat(),
+                    "kind": touch.kind.value,
+                    "inbound": int(touch.inbound),
+                    "replied": int(touch.replied),
+                    "who": touch.who or None,
+                    "note": touch.note or None,
+                    "followup_id": followup_id,
+                    "followup_key": touch.followup_key,
+                    "owe": touch.owe or None,
+                    "away_until": _iso(touch.away_until),
+                    "signal": touch.signal.value if touch.signal else None,
+                    "signal_until": _iso(touch.signal_until),
+                },
+            )
+
+    def touch_row(self, touch_id: int) -> Row:
+        row = self._row("SELECT * FROM touches WHERE id = ?", (touch_id,))
+        if row is None:
+            raise NotFound(f"no touch {touch_id}")
+        return row
+
+    def close_owes(self, deal_id: int, *, on: date, touch_id: int | None = None) -> int:
+        """What we owed the buyer has been delivered: one touch, or all open ones of the deal."""
+        with self.write():
+            if touch_id is not None:
+                cursor = self._conn.execute(
+                    "UPDATE touches SET owe_closed_on = ? WHERE id = ? AND owe IS NOT NULL"
+                    " AND owe_closed_on IS NULL",
+                    (on.isoformat(), touch_id),
+                )
+            else:
+                cursor = self._conn.execute(
+                    "UPDATE touches SET owe_closed_on = ? WHERE deal_id = ? AND owe IS NOT NULL"
+                    " AND owe_closed_on IS NULL",
+                    (on.isoformat(), deal_id),
+                )
+            return cursor.rowcount
+
+    def mark_done(self, fid: int, *, on: date) -> Row:
+        """A planned follow-up was sent: it is frozen from now on."""
+        with self.write():
+            row = self.followup(fid)
+            if row["status"] != "planned":
+                raise BadInput(
+                    f"F{fid} is already {row['status']}"
+                    + (f" (sent {row['sent_on']})" if row["sent_on"] else "")
+                    + "; log anything new with dealcoach log"
+                )
+            self._conn.execute(
+                "UPDATE followups SET status = 'done', sent_on = ?, changed = ?,"
+                " sequence = sequence + 1 WHERE id = ?",
+                (on.isoformat(), on.isoformat(), fid),
+            )
+            return self.followup(fid)
+
+    def snooze_deal(self, deal_id: int, until: date) -> None:
+        with self.write():
+            self._require_deal(deal_id)
+            self._update("deals", deal_id, {"snoozed_until": until.isoformat()})
+
+    def snooze_followup(self, fid: int, until: date) -> None:
+        with self.write():
+            row = self.followup(fid)
+            if row["status"] != "planned":
+                raise BadInput(f"F{fid} is {row['status']}; only planned follow-ups can be snoozed")
+            self._conn.execute(
+                "UPDATE followups SET snoozed_until = ?, changed = ?, sequence = sequence + 1"
+                " WHERE id = ?",
+                (until.isoformat(), until.isoformat(), fid),
+            )
+
+    def keep_deal(self, deal_id: int, until: date) -> None:
+        with self.write():
+            self._require_deal(deal_id)
+            self._update("deals", deal_id, {"kept_until": until.isoformat()})
+
+    def close_deal(self, deal_id: int, status: str, *, reason: str, on: date) -> int:
+        """The rep closed the deal: its unsent follow-ups are dropped (calendars cancel them)."""
+        with self.write():
+            self._require_deal(deal_id)
+            self._update(
+                "deals",
+                deal_id,
+                {"status": status, "close_reason": reason or None, "closed_on": on.isoformat()},
+            )
+            cursor = self._conn.execute(
+                "UPDATE followups SET status = 'dropped', changed = ?, sequence = sequence + 1"
+                " WHERE deal_id = ? AND status = 'planned'",
+                (on.isoformat(), deal_id),
+            )
+            return cursor.rowcount
+
+    def reopen_deal(self, deal_id: int) -> None:
+        with self.write():
+            self._update(
+                "deals", deal_id, {"status": "open", "close_reason": None, "closed_on": None}
+            )
+
+    # ----------------------------------------------------------------- the morning agenda
+
+    def deals_to_rejudge(self, today: date) -> list[int]:
+        """Open, qualified deals whose stored verdict may have changed by today (indexed)."""
+        rows = self._rows(
+            "SELECT id FROM deals WHERE status = 'open' AND qualified = 1"
+            " AND (valid_until IS NULL OR valid_until <= ?) ORDER BY id",
+            (today.isoformat(),),
+        )
+        return [row["id"] for row in rows]
+
+    def deals_with_overdue(self, today: date) -> list[int]:
+        rows = self._rows(
+            "SELECT DISTINCT f.deal_id AS id FROM followups f JOIN deals d ON d.id = f.deal_id"
+            " WHERE f.status = 'planned' AND f.due < ? AND d.status = 'open' ORDER BY f.deal_id",
+            (today.isoformat(),),
+        )
+        return [row["id"] for row in rows]
+
+    def due_followups(self, today: date) -> list[Row]:
+        """Planned follow-ups of open deals due by today and not snoozed past it."""
+        stamp = today.isoformat()
+        return self._rows(
+            "SELECT f.id, f.deal_id, f.key, f.due, f.channel, f.who, f.purpose, f.bring,"
+            " f.milestone, f.milestone_date, f.outline, d.account, d.value, d.currency,"
+            " d.stage, d.decision, d.confidence, d.resolved_strategy, d.decision_date"
+            " FROM followups f JOIN deals d ON d.id = f.deal_id"
+            " WHERE f.status = 'planned' AND f.due <= ? AND d.status = 'open'"
+            " AND (f.snoozed_until IS NULL OR f.snoozed_until <= ?)"
+            " AND (d.snoozed_until IS NULL OR d.snoozed_until <= ?)"
+            " ORDER BY f.due, f.id",
+            (stamp, stamp, stamp),
+        )
+
+    def next_due_date(self, today: date) -> str | None:
+        row = self._row(
+            "SELECT MIN(MAX(f.due, COALESCE(f.snoozed_until, f.due))) AS next"
+            " FROM followups f JOIN deals d ON d.id = f.deal_id"
+            " WHERE f.status = 'planned' AND d.status = 'open'"
+            " AND MAX(f.due, COALESCE(f.snoozed_until, f.due)) > ?",
+            (today.isoformat(),),
+        )
+        return row["next"] if row else None
+
+    def decided_deals(self, today: date, *, announce_days: int = 7) -> list[Row]:
+        """Open deals the verdict would let go or nurture, that the rep has not kept."""
+        stamp = today.isoformat()
+        recent = (today - timedelta(days=announce_days)).isoformat()
+        return self._rows(
+            "SELECT id, account, decision, reasons, verdict_since FROM deals"
+            " WHERE status = 'open' AND decision IN ('let_go', 'nurture')"
+            " AND (kept_until IS NULL OR kept_until <= ?)"
+            " AND (decision = 'let_go' OR verdict_since >= ?)"
+            " ORDER BY verdict_since DESC, id",
+            (stamp, recent),
+        )
+
+    def stale_candidates(self, today: date) -> list[Row]:
+        """Open qualified deals with nothing ahead: no planned follow-up, no buyer step to come."""
+        stamp = today.isoformat()
+        return self._rows(
+            "SELECT d.id, d.account, d.stage, d.decision, d.reasons, d.verdict_since,"
+            " COALESCE((SELECT MAX(t.date) FROM touches t WHERE t.deal_id = d.id), d.created)"
+            " AS last_touch FROM deals d"
+            " WHERE d.status = 'open' AND d.qualified = 1"
+            " AND (d.kept_until IS NULL OR d.kept_until <= ?)"
+            " AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.deal_id = d.id"
+            "   AND f.status = 'planned' AND f.due >= ?)"
+            " AND NOT EXISTS (SELECT 1 FROM steps s WHERE s.deal_id = d.id AND s.date >= ?)"
+            " ORDER BY d.id",
+            (stamp, stamp, stamp),
+        )
+
+    def unqualified_deals(self) -> list[Row]:
+        return self._rows(
+            "SELECT id, account, created FROM deals WHERE status = 'open' AND qualified = 0"
+            " ORDER BY id"
         )
 
 
@@ -774,6 +989,7 @@ def _touch(row: Row) -> Touch:
         who=row["who"] or "",
         note=row["note"] or "",
         followup_key=row["followup_key"],
+        followup_id=row["followup_id"],
         owe=row["owe"] or "",
         owe_closed_on=_date(row["owe_closed_on"]),
         away_until=_date(row["away_until"]),
@@ -790,7 +1006,10 @@ def _followup_values(item: PlannedFollowUp) -> Row:
         "purpose": item.purpose,
         "bring": item.bring,
         "milestone": item.milestone,
+        "milestone_date": _iso(item.milestone_date),
         "outline": item.outline,
+        "anchor": item.anchor,
+        "covers": json.dumps(list(item.covers)) if item.covers else None,
         "counts": int(item.counts),
     }
 

@@ -1,0 +1,220 @@
+"""The daily loop through the CLI: next, done, log, snooze, keep, close; rows after each write."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .clirun import EXAMPLES, invoke, rows
+
+NEXT_KEYS = {"date", "due", "let_go", "nurture", "stale", "unqualified", "next_due"}
+DUE_KEYS = {
+    "id", "deal_id", "account", "due", "days_overdue", "purpose", "bring", "milestone", "channel",
+    "who", "tier", "why", "urgency", "urgency_parts",
+}  # fmt: skip
+LIST_ITEM_KEYS = {"deal_id", "account", "decision", "reasons", "since"}
+
+
+@pytest.fixture
+def db(dealcoach_home: Path) -> Path:
+    return dealcoach_home / "dealcoach.db"
+
+
+def run(day: str, *args: str) -> Any:
+    return invoke("--today", day, *args)
+
+
+def run_json(day: str, *args: str) -> dict[str, Any]:
+    result = run(day, *args, "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def pipeline(db: Path) -> Path:
+    """The three example deals, qualified on Monday 2026-11-23: D1 healthy, D2 thin, D3 paused."""
+    for name in ("healthy-district.toml", "thin-lead.toml", "back-burner.toml"):
+        assert run("2026-11-23", "qualify", "--answers", str(EXAMPLES / name)).exit_code == 0
+    return db
+
+
+def test_next_on_an_empty_database_says_how_to_start(db: Path) -> None:
+    result = run("2026-11-24", "next")
+    assert result.exit_code == 0
+    assert "dealcoach qualify" in result.stdout
+    doc = run_json("2026-11-24", "next")
+    assert doc == {
+        "date": "2026-11-24", "due": [], "let_go": [], "nurture": [], "stale": [],
+        "unqualified": [], "next_due": None,
+    }  # fmt: skip
+
+
+def test_next_json_contract(pipeline: Path) -> None:
+    doc = run_json("2026-11-24", "next")
+    assert set(doc) == NEXT_KEYS
+    assert doc["due"], "the recaps are due the day after the meeting"
+    for item in doc["due"]:
+        assert set(item) == DUE_KEYS
+        assert item["bring"] and item["why"]
+        assert isinstance(item["urgency"], float) and isinstance(item["urgency_parts"], dict)
+    assert [i["deal_id"] for i in doc["due"]] and all(i["due"] <= "2026-11-24" for i in doc["due"])
+    assert [n["deal_id"] for n in doc["nurture"]] == [3]
+    assert set(doc["nurture"][0]) == LIST_ITEM_KEYS
+    assert doc["next_due"] is None
+
+
+def test_nothing_due_says_when_the_next_thing_is(pipeline: Path) -> None:
+    for item in run_json("2026-11-24", "next")["due"]:
+        assert run("2026-11-24", "done", f"F{item['id']}").exit_code == 0
+    doc = run_json("2026-11-24", "next")
+    assert doc["due"] == [] and doc["next_due"] > "2026-11-24"
+    screen = run("2026-11-24", "next").stdout
+    assert "Nothing due today" in screen
+
+
+def test_done_records_the_touch_and_freezes_the_follow_up(pipeline: Path) -> None:
+    first = run_json("2026-11-24", "next")["due"][0]
+    doc = run_json("2026-11-24", "done", f"F{first['id']}", "--note", "sent the recap")
+    assert set(doc) == {"touch", "verdict", "change", "next"}
+    assert doc["touch"]["followup_id"] == first["id"] and doc["touch"]["kind"] == "email"
+    assert rows(pipeline, f"select status, sent_on from followups where id = {first['id']}") == [
+        ("done", "2026-11-24")
+    ]
+    again = run("2026-11-24", "done", f"F{first['id']}")
+    assert again.exit_code == 1 and "already done" in again.stderr
+
+
+def test_done_refuses_a_future_date_and_an_unknown_id(pipeline: Path) -> None:
+    result = run("2026-11-24", "done", "F1", "--date", "tomorrow")
+    assert result.exit_code == 1 and "after today" in result.stderr
+    assert rows(pipeline, "select status from followups where id = 1") == [("planned",)]
+    missing = run("2026-11-24", "done", "F999")
+    assert missing.exit_code == 1 and "no follow-up F999" in missing.stderr
+
+
+def test_a_stop_signal_changes_the_verdict_at_once_and_says_why(pipeline: Path) -> None:
+    result = run(
+        "2026-11-24", "log", "D1", "--kind", "call", "--replied", "--signal", "chose_other"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "verdict: pursue → let go" in result.stdout
+    assert "chose another option" in result.stdout
+    assert rows(pipeline, "select decision from deals where id = 1") == [("let_go",)]
+    assert rows(
+        pipeline, "select count(*) from followups where deal_id = 1 and status = 'planned'"
+    ) == [(0,)]
+    doc = run_json("2026-11-24", "next")
+    assert [d["deal_id"] for d in doc["let_go"]] == [1]
+
+
+def test_log_json_reports_the_change_once(pipeline: Path) -> None:
+    doc = run_json(
+        "2026-11-24",
+        "log",
+        "north",
+        "--kind",
+        "email",
+        "--signal",
+        "lost_funding",
+        "--until",
+        "2027-07-01",
+    )
+    assert doc["change"] == {
+        "from": "pursue",
+        "to": "nurture",
+        "reasons": [{"signal": "stop_reason", "detail": "the buyer lost funding until 2027-07-01"}],
+    }
+    again = run_json("2026-11-24", "log", "north", "--kind", "note", "--note", "nothing new")
+    assert again["change"] is None
+    assert again["verdict"]["check_back"] == "2027-07-01"
+
+
+def test_owed_items_come_first_and_done_closes_them(pipeline: Path) -> None:
+    run("2026-11-24", "log", "D2", "--kind", "email", "--inbound", "--owe", "three-year pricing")
+    doc = run_json("2026-11-25", "next")
+    top = doc["due"][0]
+    assert (top["tier"], top["purpose"], top["bring"]) == (1, "owe", "three-year pricing")
+    assert "three-year pricing" in top["why"]
+    assert run("2026-11-25", "done", f"F{top['id']}").exit_code == 0
+    assert rows(pipeline, "select owe_closed_on from touches where owe is not null") == [
+        ("2026-11-25",)
+    ]
+    assert all(i["purpose"] != "owe" for i in run_json("2026-11-25", "next")["due"])
+
+
+def test_log_rejects_a_future_date_and_a_bad_kind(pipeline: Path) -> None:
+    assert run("2026-11-24", "log", "D1", "--kind", "email", "--date", "2026-12-01").exit_code == 1
+    assert run("2026-11-24", "log", "D1", "--kind", "fax").exit_code == 2
+    assert rows(pipeline, "select count(*) from touches where deal_id = 1") == [(1,)]
+
+
+def test_snooze_a_deal_or_a_follow_up(pipeline: Path) -> None:
+    result = run("2026-11-24", "snooze", "2", "--for", "2w")
+    assert result.exit_code == 0 and "until Tue 2026-12-08" in result.stdout
+    assert rows(pipeline, "select snoozed_until from deals where id = 2") == [("2026-12-08",)]
+    assert all(i["deal_id"] != 2 for i in run_json("2026-11-24", "next")["due"])
+    recap = rows(pipeline, "select id from followups where deal_id = 1 and key like 'recap:%'")[0][
+        0
+    ]
+    assert run("2026-11-24", "snooze", f"F{recap}", "--until", "fri").exit_code == 0
+    assert all(i["id"] != recap for i in run_json("2026-11-24", "next")["due"])
+    assert any(i["id"] == recap for i in run_json("2026-11-27", "next")["due"])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["snooze", "D1"], "--until DATE or --for"),
+        (["snooze", "D1", "--until", "2026-11-01"], "not after today"),
+        (["snooze", "D1", "--for", "soon"], "not a duration"),
+        (["close", "D1", "maybe"], "use won, lost or let-go"),
+        (["keep", "nobody", "--until", "in 1 month"], "no deal matches"),
+    ],
+)
+def test_one_line_errors(pipeline: Path, args: list[str], message: str) -> None:
+    result = run("2026-11-24", *args)
+    assert result.exit_code == 1
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_close_leaves_next_and_drops_the_plan(pipeline: Path) -> None:
+    result = run("2026-11-24", "close", "D1", "won", "--reason", "signed the PO")
+    assert result.exit_code == 0 and "as won" in result.stdout
+    assert rows(pipeline, "select status, close_reason, stage from deals where id = 1") == [
+        ("won", "signed the PO", "opportunity")
+    ]
+    assert rows(
+        pipeline, "select count(*) from followups where deal_id = 1 and status = 'planned'"
+    ) == [(0,)]
+    assert all(i["deal_id"] != 1 for i in run_json("2026-11-24", "next")["due"])
+    again = run("2026-11-24", "close", "D1", "lost")
+    assert again.exit_code == 1 and "already closed" in again.stderr
+    assert run("2026-11-24", "close", "D2", "let-go").exit_code == 0
+    assert rows(pipeline, "select status from deals where id = 2") == [("let_go",)]
+
+
+def test_keep_quiets_a_let_go_deal_until_its_date(pipeline: Path) -> None:
+    run("2026-11-24", "log", "D2", "--kind", "note", "--signal", "need_not_served")
+    assert [d["deal_id"] for d in run_json("2026-11-24", "next")["let_go"]] == [2]
+    assert run("2026-11-24", "keep", "D2", "--until", "2026-12-15").exit_code == 0
+    assert run_json("2026-11-25", "next")["let_go"] == []
+    assert [d["deal_id"] for d in run_json("2026-12-15", "next")["let_go"]] == [2]
+
+
+def test_a_reply_resets_the_unanswered_count(pipeline: Path) -> None:
+    day = "2026-11-24"
+    for _ in range(2):
+        run(day, "log", "D2", "--kind", "email", "--who", "Sam Lee")
+    before = run_json(day, "plan", "D2")["plan"]
+    run(day, "log", "D2", "--kind", "call", "--replied", "--who", "Sam Lee")
+    after = run_json(day, "plan", "D2")["plan"]
+    assert len(after) > len(before)
+
+
+def test_the_screen_is_plain_text_when_piped(pipeline: Path) -> None:
+    result = run("2026-11-24", "next")
+    assert "\x1b[" not in result.stdout
+    assert "F" in result.stdout and "why:" in result.stdout
