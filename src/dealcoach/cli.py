@@ -122,7 +122,7 @@ def _global_options(
 
 
 def _register() -> None:
-    from dealcoach.commands import daily, pipeline, qualify
+    from dealcoach.commands import care, daily, pipeline, qualify
 
     app.command(name="qualify")(qualify.qualify)
     app.command(name="next")(daily.next_)
@@ -134,6 +134,8 @@ def _register() -> None:
     app.command(name="show")(pipeline.show)
     app.command(name="list")(pipeline.list_deals)
     app.command(name="plan")(pipeline.plan)
+    app.command(name="backup")(care.backup)
+    app.command(name="doctor")(care.doctor)
 
 
 _register()

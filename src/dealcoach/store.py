@@ -104,6 +104,52 @@ class Store:
     ) -> None:
         self.close()
 
+    # ----------------------------------------------------------------- care: backup, doctor
+
+    def backup(self, dest: Path) -> int:
+        """A consistent copy through SQLite's online backup, even while another process writes.
+
+        The copy is created 0600 and never overwrites a file; returns its size in bytes.
+        """
+        dest = Path(dest)
+        if dest.exists():
+            raise StoreError(f"{dest} already exists; give another file name")
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            os.close(fd)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create {dest} ({exc.strerror}); choose a writable place"
+            ) from None
+        target = sqlite3.connect(dest)
+        try:
+            self._conn.backup(target)
+        except sqlite3.Error as exc:
+            target.close()
+            dest.unlink(missing_ok=True)
+            raise (self._translate(exc) or StoreError(f"backup failed: {exc}")) from exc
+        finally:
+            target.close()
+        return dest.stat().st_size
+
+    def health(self) -> dict[str, Any]:
+        """What `dealcoach doctor` reports: integrity, foreign keys, schema, journal mode."""
+        integrity = [row[0] for row in self._conn.execute("PRAGMA integrity_check")]
+        foreign = self._conn.execute("PRAGMA foreign_key_check").fetchall()
+        return {
+            "integrity": integrity,
+            "foreign_key_problems": len(foreign),
+            "schema_version": self._pragma("user_version"),
+            "expected_schema_version": SCHEMA_VERSION,
+            "application_id": self._pragma("application_id"),
+            "journal_mode": str(self._conn.execute("PRAGMA journal_mode").fetchone()[0]),
+            "deals": self._conn.execute("SELECT COUNT(*) FROM deals").fetchone()[0],
+            "open_deals": self._conn.execute(
+                "SELECT COUNT(*) FROM deals WHERE status = 'open'"
+            ).fetchone()[0],
+        }
+
     def _prepare(self, busy_timeout_ms: int) -> None:
         """Check the file is ours, then bring the schema up to date under one write lock."""
         conn = self._conn

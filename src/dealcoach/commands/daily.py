@@ -402,4 +402,4 @@ def _say(text: str) -> None:
 
     from dealcoach import render
 
-    render.console().print(Text(render.clean(text)))
+    render.console().print(Text(render.clean(text)), soft_wrap=True)
