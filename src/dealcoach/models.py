@@ -217,7 +217,7 @@ class How(Section):
 
 class Readiness(Section):
     journey: Journey | None = None
-    pain: int | None = Field(default=None, ge=1, le=5)
+    pain: int | None = Field(default=None, ge=1, le=5, strict=True)
     fit: bool | None = None
 
 

@@ -71,7 +71,7 @@ class _Builder:
         self.meeting = answers.deal.meeting_date or facts.qualified_on or facts.created
         keys = step_keys([s.step for s in answers.what])
         self.steps = [_Dated(k, s) for k, s in zip(keys, answers.what, strict=True)]
-        self.goal = answers.how.metrics or answers.deal.title or "the goal they set"
+        self.goal = answers.how.metrics or answers.deal.title or "what they want to change"
 
     # -- the whole plan ------------------------------------------------------------------
 
@@ -114,7 +114,11 @@ class _Builder:
         if self.facts.snoozed_until and due < self.start:
             due = self.start
         open_items = self.open_questions()
-        bring = f"Recap: their goal ({self.goal})"
+        bring = (
+            f"Recap: their goal ({self.goal})"
+            if answers_goal(self.a)
+            else "Recap: their goal as you understood it, for them to correct"
+        )
         bring += f"; still open: {open_items}" if open_items else ""
         bring += f"; the draft mutual plan ({self.mutual_plan()})"
         ns = self.a.next_step
@@ -650,6 +654,10 @@ def _merge(first: PlannedFollowUp, second: PlannedFollowUp) -> PlannedFollowUp:
         milestone=" + ".join(dict.fromkeys(milestones)) or None,
         counts=first.counts and second.counts,
     )
+
+
+def answers_goal(answers: Answers) -> bool:
+    return bool(answers.how.metrics or answers.deal.title)
 
 
 def _is_status_quo(alternative: str) -> bool:
