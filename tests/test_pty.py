@@ -123,3 +123,16 @@ def test_ctrl_c_keeps_the_draft_and_resume_finishes(dealcoach_home: Path) -> Non
         assert conn.execute("select account, title from deals").fetchall() == [
             ("Globex", "Widgets")
         ]
+
+
+def test_a_closed_terminal_keeps_what_was_answered(dealcoach_home: Path) -> None:
+    child = spawn(dealcoach_home, "qualify")
+    child.expect("Account")
+    child.send("Initech\r")
+    child.expect("What would they buy")
+    child.send("TPS reports\r")
+    child.expect("Estimated value")
+    child.kill(1)  # SIGHUP: the terminal went away, no cleanup runs
+    child.close(force=True)
+    draft = (dealcoach_home / "drafts" / "new.json").read_text()
+    assert "Initech" in draft and "TPS reports" in draft
