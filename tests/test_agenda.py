@@ -101,15 +101,15 @@ def step(name: str, day: date, **changes: Any) -> dict[str, Any]:
         pytest.param(
             FRI,
             {"purpose": "before_step", **step("Board presentation", date(2026, 10, 22))},
-            2,
-            "their Board presentation is Thu Oct 22 (4 working days)",
-            id="before-step-planned-4-days-ahead",
+            5,
+            "due today",
+            id="before-step-4-days-ahead-is-not-yet-tier-2",
         ),
         pytest.param(
             FRI,
             {"purpose": "before_step", "milestone": "Board presentation"},
-            2,
-            "before their Board presentation",
+            5,
+            "due today",
             id="before-step-undated",
         ),
         pytest.param(
@@ -372,7 +372,7 @@ def test_tiers_come_before_urgency() -> None:
         due_item(followup_id=2, value=None, stage="lead", decision="let_go"),
         due_item(followup_id=3, stage="closing"),
         due_item(followup_id=4, due=FRI - timedelta(days=1)),
-        due_item(followup_id=5, purpose="before_step", **step("demo", date(2026, 10, 22))),
+        due_item(followup_id=5, purpose="before_step", **step("demo", date(2026, 10, 21))),
         due_item(followup_id=6, purpose="owe", bring="pricing", value=None),
     ]
     ranked = rank(items, FRI, CAL)

@@ -4,9 +4,8 @@ Tiers come first because a blended number hides why something is urgent; the urg
 orders items within a tier. An item goes in the first tier it qualifies for:
 
 1. the buyer is waiting on us (purpose ``owe``; the bring text is what we owe);
-2. a deliverable for a buyer step within 3 business days: a ``before_step`` whose step has not
-   passed, or any other item (not ``after_step``) that brings something for a step dated today
-   up to 3 working days ahead;
+2. a deliverable for a buyer step within 3 business days: an item (not ``after_step``) that
+   brings something for a step dated today up to 3 working days ahead;
 3. our overdue follow-ups (due before today);
 4. deals in closing, or whose decision date is still ahead in today's month;
 5. everything else due today;
@@ -194,9 +193,6 @@ def _tier(item: DueItem, today: date, days_overdue: int, step_days: int | None) 
 
 def _serves_step_soon(item: DueItem, step_days: int | None) -> bool:
     """Tier 2: the deliverable ahead of a step, or something we bring for a step within 3 days."""
-    if item.purpose == "before_step":
-        # Planned 3-5 working days ahead of the step; it has expired once the step has passed.
-        return item.milestone_date is None or step_days is not None
     if item.purpose == "after_step" or not item.bring.strip():
         return False
     return step_days is not None and step_days <= STEP_WINDOW

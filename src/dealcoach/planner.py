@@ -335,12 +335,14 @@ class _Builder:
         """Discovery and cadence touches in the gaps, up to the unanswered ceiling."""
         counted = [t.date for t in self.state.attempts]
         counted += [self.effective(t) for t in touches if t.counts and self.counts_on(t.due)]
-        counting, last = len(counted), max(counted, default=None)
+        counting = len(counted)
+        last = max(counted + self.sent_since_contact(), default=None)
         per_person: dict[str, int] = {}
         for t in self.state.attempts:
             per_person[t.who] = per_person.get(t.who, 0) + 1
         pause_end = max((p.end for p in self.state.pauses if p.end < LATEST), default=None)
-        queue = self.discovery() + self.cadence_items()
+        sent = self.facts.sent_keys
+        queue = [item for item in self.discovery() + self.cadence_items() if item.key not in sent]
         while counting < self.limit:
             final = counting == self.limit - 1 or not queue
             item = self.closing_loop() if final else queue.pop(0)
@@ -373,9 +375,18 @@ class _Builder:
         steps = self.cad.spacing
         return steps[min(counting - 1, len(steps) - 1)] if counting > 0 else steps[0]
 
+    def sent_since_contact(self) -> list[date]:
+        """Days we wrote or called since the last two-way contact, counted or not (paused)."""
+        return [
+            t.date
+            for t in self.facts.touches
+            if t.outbound_attempt and t.date >= self.state.last_two_way
+        ]
+
     def free_day(self, touches: list[PlannedFollowUp], day: date) -> date | None:
+        sent = self.sent_since_contact()
         while day < LATEST:
-            if all(
+            if all(abs(self.cal.between(d, day)) >= MIN_GAP for d in sent) and all(
                 abs(self.cal.between(self.effective(t), day)) >= MIN_GAP
                 for t in touches
                 if t.channel != "task"
@@ -514,7 +525,6 @@ class _Builder:
 
     def closing_loop(self) -> PlannedFollowUp:
         a = self.a
-        n = len(self.state.attempts)
         reason = (
             a.when.compelling_event
             or (
@@ -528,7 +538,7 @@ class _Builder:
         if strategy.never_gives_up(a):
             who = self.other or f"{self.main or 'the champion'}'s manager"
             return self.flex(
-                f"escalate:{n + 1}",
+                "escalate",
                 "email",
                 "escalate",
                 f"To {who}: their goal ({self.goal}), where things stand, and what we need to keep {reason} on track",
@@ -536,7 +546,7 @@ class _Builder:
                 who=who,
             )
         return self.flex(
-            f"cadence:close-loop:{n + 1}",
+            "cadence:close-loop",
             "email",
             "close_loop",
             f"Their original goal ({self.goal}), one reason to answer now ({reason}), "
@@ -631,6 +641,8 @@ class _Builder:
             return (day.isoformat() if day else ""), day
         if rule == "renewal" and self.a.deal.renewal_notice:
             return self.a.deal.renewal_notice.isoformat(), None
+        if rule == "recap" and self.facts.snoozed_until is not None:
+            return f"{rest}|snoozed:{self.facts.snoozed_until.isoformat()}", None
         if rule in ("recap", "owe"):
             return rest, None
         return due.isoformat(), None
@@ -639,6 +651,8 @@ class _Builder:
         self, key: str, channel: str, purpose: str, bring: str, outline: str, who: str = ""
     ) -> PlannedFollowUp:
         history = f"{self.state.last_two_way.isoformat()}+{len(self.state.attempts)}"
+        if self.facts.snoozed_until is not None:
+            history += f"|snoozed:{self.facts.snoozed_until.isoformat()}"
         return PlannedFollowUp(
             key, self.today, channel, who, purpose, bring, None, outline, True, history
         )
@@ -650,6 +664,7 @@ def _merge(first: PlannedFollowUp, second: PlannedFollowUp) -> PlannedFollowUp:
     return replace(
         first,
         covers=(*first.covers, second.key, *second.covers),
+        milestone_date=first.milestone_date or second.milestone_date,
         bring=f"{first.bring}; {second.bring}",
         milestone=" + ".join(dict.fromkeys(milestones)) or None,
         counts=first.counts and second.counts,

@@ -103,7 +103,12 @@ def next_(
                         changes.append((store.deal(deal_id), outcome))
         rows = store.due_followups(today)
         decided = store.decided_deals(today)
-        stale = _stale(store.stale_candidates(today), today, settings.stale_days)
+        decided_ids = {row["id"] for row in decided}
+        stale = [
+            row
+            for row in _stale(store.stale_candidates(today), today, settings.stale_days)
+            if row["id"] not in decided_ids
+        ]
         unqualified = store.unqualified_deals()
         next_due = None if rows else store.next_due_date(today)
         has_deals = bool(rows or decided or stale or unqualified) or bool(store.deals("open"))
