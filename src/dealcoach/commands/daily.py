@@ -31,10 +31,16 @@ OUTCOMES = {"won": "won", "lost": "lost", "let-go": "let_go", "let_go": "let_go"
 
 DateOpt = Annotated[
     str | None,
-    typer.Option("--date", help="When it happened (default today; e.g. yesterday's: 2026-11-23)."),
+    typer.Option(
+        "--date",
+        metavar="DATE",
+        help="When it happened: today (default), yesterday, mon, 2026-11-23.",
+    ),
 ]
-WhoOpt = Annotated[str | None, typer.Option("--who", help="The person it was with.")]
-NoteOpt = Annotated[str | None, typer.Option("--note", help="A line to remember.")]
+WhoOpt = Annotated[
+    str | None, typer.Option("--who", metavar="NAME", help="The person it was with.")
+]
+NoteOpt = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A line to remember.")]
 RepliedOpt = Annotated[bool, typer.Option("--replied", help="They answered.")]
 
 
@@ -72,7 +78,9 @@ def _future_date(until: str | None, span: str | None, today: date, *, what: str)
 
 def next_(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="How many follow-ups to show.")] = 12,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", min=1, help="How many follow-ups to show.")
+    ] = 12,
     all_: Annotated[bool, typer.Option("--all", help="Show every follow-up due.")] = False,
     replan: Annotated[
         bool, typer.Option("--replan", help="Move everything overdue to today (after a holiday).")
@@ -185,7 +193,10 @@ def _due_item(row: dict[str, Any], settings: Any) -> Any:
 def done(
     ctx: typer.Context,
     followup: Annotated[
-        str, typer.Argument(help="The follow-up you sent, e.g. F37 (from dealcoach next).")
+        str,
+        typer.Argument(
+            metavar="FOLLOWUP", help="The follow-up you sent, e.g. F37 (from dealcoach next)."
+        ),
     ],
     replied: RepliedOpt = False,
     who: WhoOpt = None,
@@ -234,7 +245,9 @@ def done(
 
 def log(
     ctx: typer.Context,
-    deal: Annotated[str, typer.Argument(help="The deal: D12, or its account name.")],
+    deal: Annotated[
+        str, typer.Argument(metavar="DEAL", help="The deal: D12, or its account name.")
+    ],
     kind: Annotated[Kind, typer.Option("--kind", help="What it was.", case_sensitive=False)],
     inbound: Annotated[bool, typer.Option("--inbound", help="They reached out to us.")] = False,
     replied: RepliedOpt = False,
@@ -243,7 +256,11 @@ def log(
     note: NoteOpt = None,
     owe: Annotated[
         str | None,
-        typer.Option("--owe", help="They are waiting on us for this (e.g. three-year pricing)."),
+        typer.Option(
+            "--owe",
+            metavar="TEXT",
+            help="They are waiting on us for this (e.g. three-year pricing).",
+        ),
     ] = None,
     delivered: Annotated[
         bool, typer.Option("--delivered", help="This delivered what they were waiting for.")
@@ -332,9 +349,12 @@ def snooze(
         str, typer.Argument(metavar="DEAL|FOLLOWUP", help="D12 / an account name, or F37.")
     ],
     until: Annotated[
-        str | None, typer.Option("--until", help="The date the buyer named (e.g. 'dec 15').")
+        str | None,
+        typer.Option("--until", metavar="DATE", help="The date the buyer named (e.g. 'dec 15')."),
     ] = None,
-    span: Annotated[str | None, typer.Option("--for", help="How long, e.g. 2w, 10d, 3m.")] = None,
+    span: Annotated[
+        str | None, typer.Option("--for", metavar="SPAN", help="How long, e.g. 2w, 10d, 3m.")
+    ] = None,
 ) -> None:
     """Quiet a deal (the buyer said 'after Dec 15') or one follow-up until a date."""
     from dealcoach import paths
@@ -361,8 +381,12 @@ def snooze(
 
 def keep(
     ctx: typer.Context,
-    deal: Annotated[str, typer.Argument(help="The deal to keep: D12 or its account name.")],
-    until: Annotated[str, typer.Option("--until", help="Stay quiet about it until this date.")],
+    deal: Annotated[
+        str, typer.Argument(metavar="DEAL", help="The deal to keep: D12 or its account name.")
+    ],
+    until: Annotated[
+        str, typer.Option("--until", metavar="DATE", help="Stay quiet about it until this date.")
+    ],
 ) -> None:
     """Keep a deal the verdict would let go: no reminder about it until the date."""
     from dealcoach import paths
@@ -379,7 +403,7 @@ def keep(
 
 def close(
     ctx: typer.Context,
-    deal: Annotated[str, typer.Argument(help="The deal: D12 or its account name.")],
+    deal: Annotated[str, typer.Argument(metavar="DEAL", help="The deal: D12 or its account name.")],
     outcome: Annotated[str, typer.Argument(metavar="won|lost|let-go", help="How it ended.")],
     reason: Annotated[str | None, typer.Option("--reason", help="Why, in a few words.")] = None,
 ) -> None:
