@@ -136,6 +136,10 @@ def _register() -> None:
     app.command(name="plan")(pipeline.plan)
     app.command(name="backup")(care.backup)
     app.command(name="doctor")(care.doctor)
+    from dealcoach.commands import data
+
+    app.command(name="export")(data.export)
+    app.command(name="import")(data.import_)
 
 
 _register()

@@ -50,6 +50,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             kept_until TEXT,
             external_source TEXT,
             external_id TEXT,
+            crm_owner TEXT,
+            crm_next_step TEXT,
             decision TEXT,
             confidence REAL,
             reasons TEXT,

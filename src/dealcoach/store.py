@@ -574,7 +574,7 @@ class Store:
         with self._snapshot():
             deal = self._require_deal(deal_id)
             interviews = self._rows(
-                "SELECT decision_date, taken_on FROM interviews WHERE deal_id = ?"
+                "SELECT decision_date, taken_on, kind FROM interviews WHERE deal_id = ?"
                 " ORDER BY taken_on, id",
                 (deal_id,),
             )
@@ -606,7 +606,14 @@ class Store:
                 snoozed_until=_date(deal["snoozed_until"]),
                 median_value=statistics.median(values) if values else None,
                 home_currency=currency,
-                qualified_on=_date(interviews[-1]["taken_on"]) if interviews else None,
+                qualified_on=next(
+                    (
+                        _date(row["taken_on"])
+                        for row in reversed(interviews)
+                        if row["kind"] != "import"
+                    ),
+                    None,
+                ),
                 stored_check_back=(
                     _date(deal["check_back"]) if deal["decision"] == Decision.nurture else None
                 ),
@@ -939,6 +946,174 @@ class Store:
             "SELECT id, account, created FROM deals WHERE status = 'open' AND qualified = 0"
             " ORDER BY id"
         )
+
+    # ---- export and import
+
+    _EXPORTABLE = frozenset(
+        {"deals", "stakeholders", "steps", "followups", "touches", "interviews"}
+    )
+    _NAME = re.compile(r"[a-z_]{1,40}")  # table and column names built into export SQL
+    _CRM_UPDATE = (
+        "account",
+        "title",
+        "value",
+        "currency",
+        "stage",
+        "decision_date",
+        "crm_owner",
+        "crm_next_step",
+    )
+    _CRM_INSERT = (
+        *_CRM_UPDATE,
+        "status",
+        "closed_on",
+        "close_reason",
+        "created",
+        "updated",
+        "qualified",
+        "external_source",
+        "external_id",
+    )
+
+    def export_rows(
+        self,
+        table: str,
+        columns: Sequence[str],
+        *,
+        since_column: str | None = None,
+        status: str | None = None,
+        since: date | None = None,
+        due_by: date | None = None,
+        deal_id: int | None = None,
+        deal_columns: Sequence[str] = (),
+    ) -> Iterator[tuple[Any, ...]]:
+        """One table's rows as plain tuples, by id, straight from a cursor (memory stays flat).
+
+        `status` filters by the deal's status; `since` compares `since_column` (None: the deal's
+        `created`); `due_by` keeps planned follow-ups due (or snoozed until) that day or before.
+        `deal_columns` appends columns of the row's deal (the calendar wants the account).
+        """
+        names = [*columns, *deal_columns, *([since_column] if since_column else [])]
+        if table not in self._EXPORTABLE or not all(self._NAME.fullmatch(name) for name in names):
+            raise ValueError(f"not an exportable table or column: {table} {names}")
+        deal = "t" if table == "deals" else "d"
+        join = "" if table == "deals" else " JOIN deals d ON d.id = t.deal_id"
+        where: list[str] = []
+        params: list[Any] = []
+        if status is not None:
+            where.append(f"{deal}.status = ?")
+            params.append(status)
+        if since is not None:
+            where.append(f"t.{since_column} >= ?" if since_column else f"{deal}.created >= ?")
+            params.append(since.isoformat())
+        if due_by is not None:
+            if table != "followups":
+                raise ValueError("due_by filters follow-ups only")
+            where.append(
+                "t.status = 'planned' AND MAX(t.due, COALESCE(t.snoozed_until, t.due)) <= ?"
+            )
+            params.append(due_by.isoformat())
+        if deal_id is not None:
+            where.append(f"{deal}.id = ?")
+            params.append(deal_id)
+        selected = ", ".join([*(f"t.{c}" for c in columns), *(f"{deal}.{c}" for c in deal_columns)])
+        sql = f"SELECT {selected} FROM {table} t{join}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        cursor = self._conn.cursor()
+        cursor.row_factory = None  # plain tuples: the fastest rows sqlite3 gives
+        cursor.execute(sql + " ORDER BY t.id", params)
+        return iter(cursor)
+
+    def table_columns(self, table: str) -> list[str]:
+        """The table's columns as the schema has them (tests compare them with the export)."""
+        if table not in self._EXPORTABLE:
+            raise ValueError(f"not an exportable table: {table}")
+        return [row["name"] for row in self._rows(f"PRAGMA table_info({table})")]
+
+    def table_ids(self, table: str) -> set[int]:
+        """The ids a table holds already: an import keeps ids, so these would conflict."""
+        if table not in self._EXPORTABLE:
+            raise ValueError(f"not an exportable table: {table}")
+        cursor = self._conn.cursor()
+        cursor.row_factory = None
+        return {row[0] for row in cursor.execute(f"SELECT id FROM {table}")}
+
+    def import_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+        """Insert validated rows with their ids as given; call inside `write()`."""
+        if table not in self._EXPORTABLE or not all(self._NAME.fullmatch(name) for name in columns):
+            raise ValueError(f"not an importable table or column: {table} {columns}")
+        marks = ", ".join("?" for _ in columns)
+        with self.write():
+            try:
+                self._conn.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
+                )
+            except sqlite3.IntegrityError as exc:
+                raise BadInput(
+                    f"{table}: {exc} (a row clashes with the database); nothing was imported"
+                ) from exc
+        return len(rows)
+
+    def crm_deals(self, source: str) -> dict[str, Row]:
+        """The deals imported from one CRM, by their external id (a re-import updates them)."""
+        rows = self._rows(
+            "SELECT id, external_id, account, title, value, currency, stage, status,"
+            " decision_date, qualified, crm_owner, crm_next_step FROM deals"
+            " WHERE external_source = ?"
+            " AND external_id IS NOT NULL",
+            (source,),
+        )
+        return {row["external_id"]: row for row in rows}
+
+    def add_crm_deal(self, values: Row) -> int:
+        """A deal from a CRM export: no interview, so no plan until `qualify` fills it in."""
+        allowed = set(self._CRM_INSERT)
+        if not set(values) <= allowed:
+            raise ValueError(f"not CRM deal columns: {sorted(set(values) - allowed)}")
+        with self.write():
+            return self._insert("deals", values)
+
+    def update_crm_deal(self, deal_id: int, values: Row) -> None:
+        """Only the CRM's own columns change on a re-import; never the rep's interview."""
+        allowed = {*self._CRM_UPDATE, "updated"}
+        if not set(values) <= allowed:
+            raise ValueError(f"not CRM deal columns: {sorted(set(values) - allowed)}")
+        if values:
+            with self.write():
+                self._require_deal(deal_id)
+                self._update("deals", deal_id, values)
+
+    def record_decision_date(self, deal_id: int, decision_date: date, *, today: date) -> bool:
+        """A CRM moved a qualified deal's decision date: make it visible to `date_pushed`.
+
+        The verdict reads one decision date per interview, so the change is stored as an
+        interview of kind `import`: the newest answers, unchanged but for `when.decision_date`,
+        recorded today against the last meeting's date. Returns False for a deal never
+        qualified (it has no interview to carry the date).
+        """
+        with self.write():
+            latest = self._row(
+                "SELECT date, answers FROM interviews WHERE deal_id = ?"
+                " ORDER BY taken_on DESC, id DESC LIMIT 1",
+                (deal_id,),
+            )
+            if latest is None:
+                return False
+            answers = json.loads(latest["answers"])
+            answers.setdefault("when", {})["decision_date"] = decision_date.isoformat()
+            self._insert(
+                "interviews",
+                {
+                    "deal_id": deal_id,
+                    "date": latest["date"],
+                    "taken_on": today.isoformat(),
+                    "kind": "import",
+                    "answers": json.dumps(answers, ensure_ascii=False),
+                    "decision_date": decision_date.isoformat(),
+                },
+            )
+            return True
 
 
 # --------------------------------------------------------------------- module helpers

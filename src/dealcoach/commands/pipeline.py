@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -127,7 +128,19 @@ def list_deals(
     cards.list_screen(con, lines, today=g.today, show_status=show_status)
 
 
-def plan(ctx: typer.Context, deal: DealArg, json_out: JsonOpt = False) -> None:
+def plan(
+    ctx: typer.Context,
+    deal: DealArg,
+    ics: Annotated[
+        Path | None,
+        typer.Option(
+            "--ics",
+            metavar="FILE",
+            help="Also write the deal's follow-ups as a calendar file (.ics) to subscribe to.",
+        ),
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
     """Just one deal's plan: each follow-up's date and what to bring, and the strategy behind it."""
     from dealcoach import cards, paths, render
     from dealcoach.store import Store
@@ -137,6 +150,10 @@ def plan(ctx: typer.Context, deal: DealArg, json_out: JsonOpt = False) -> None:
         deal_id = store.resolve_deal(deal)
         row = store.deal(deal_id)
         planned = store.planned(deal_id)
+        if ics is not None:
+            from dealcoach.commands.data import write_deal_calendar
+
+            write_deal_calendar(store, deal_id, ics)
     if json_out:
         render.write_json(cards.plan_json(row, planned))
         return
