@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -96,3 +97,33 @@ def test_adding_working_days_counts_them(day: date, count: int) -> None:
     assert CAL.is_workday(later)
     assert CAL.between(CAL.on_or_after(day), later) == count
     assert CAL.subtract(later, count) == CAL.on_or_after(day)
+
+
+@given(
+    st.dates(min_value=date(2020, 1, 1), max_value=date(2032, 1, 1)),
+    st.integers(-400, 400),
+    st.sets(st.dates(min_value=date(2020, 1, 1), max_value=date(2033, 3, 1)), max_size=4),
+)
+def test_counting_working_days_matches_walking_them(
+    start: date, span: int, open_days: set[date]
+) -> None:
+    cal = WorkCalendar("US", frozenset(open_days))
+    end = start + timedelta(days=span)
+    low, high = min(start, end), max(start, end)
+    walked = sum(
+        1 for i in range(1, (high - low).days + 1) if cal.is_workday(low + timedelta(days=i))
+    )
+    assert cal.between(start, end) == (walked if end >= start else -walked)
+
+
+def test_holidays_are_cached_in_the_data_folder(dealcoach_home: Path) -> None:
+    from dealcoach import workdays
+
+    workdays._holidays.cache_clear()
+    assert date(2031, 11, 27) in workdays._holidays("US", 2031)  # Thanksgiving
+    cached = dealcoach_home / "cache" / "holidays-US-2031.json"
+    assert "2031-11-27" in cached.read_text()
+    workdays._holidays.cache_clear()
+    cached.write_text('["2031-03-03"]')
+    assert workdays._holidays("US", 2031) == frozenset({date(2031, 3, 3)})
+    workdays._holidays.cache_clear()

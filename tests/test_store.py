@@ -25,7 +25,7 @@ from dealcoach.records import (
     TouchKind,
     Verdict,
 )
-from dealcoach.store import APPLICATION_ID, SCHEMA_VERSION, Store
+from dealcoach.store import APPLICATION_ID, MIGRATION_NAMES, SCHEMA_VERSION, Store
 
 TODAY = date(2026, 11, 23)
 
@@ -83,7 +83,7 @@ def test_fresh_file_is_private_wal_and_marked(db_path: Path) -> None:
     assert raw(db_path, "PRAGMA application_id") == [(APPLICATION_ID,)]
     assert raw(db_path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert raw(db_path, "SELECT migration_set, name FROM _sqlite_migrations") == [
-        ("dealcoach", "m001_initial")
+        ("dealcoach", name) for name in MIGRATION_NAMES
     ]
     tables = {row[0] for row in raw(db_path, "SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"deals", "stakeholders", "steps", "interviews", "followups", "touches"} <= tables
@@ -102,7 +102,7 @@ def test_reopening_is_idempotent(db_path: Path) -> None:
         assert second.deal(deal_id)["account"] == "Acme"
     Store.open(db_path).close()
 
-    assert raw(db_path, "SELECT count(*) FROM _sqlite_migrations") == [(1,)]
+    assert raw(db_path, "SELECT count(*) FROM _sqlite_migrations") == [(len(MIGRATION_NAMES),)]
     assert raw(db_path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
 
 
@@ -291,7 +291,7 @@ def test_racing_opens_of_a_fresh_file_all_succeed(tmp_path: Path, round_: int) -
     for racer, (out, err) in zip(racers, results, strict=True):
         assert racer.returncode == 0, err
         assert out.strip() == "ok"
-    assert raw(path, "SELECT name FROM _sqlite_migrations") == [("m001_initial",)]
+    assert raw(path, "SELECT name FROM _sqlite_migrations") == [(n,) for n in MIGRATION_NAMES]
     assert raw(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
 
 

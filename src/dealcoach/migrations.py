@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite_utils
 
 APPLICATION_ID = 0x4443_4F41  # "DCOA": marks a file as a dealcoach database
-SCHEMA_VERSION = 1  # the number of migrations below, mirrored in PRAGMA user_version
+SCHEMA_VERSION = 2  # the number of migrations below, mirrored in PRAGMA user_version
 
 migrations = sqlite_utils.Migrations("dealcoach")
 
@@ -150,3 +150,15 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         """
     )
     _set_version(db, 1)
+
+
+@migrations()
+def m002_followup_and_account_indexes(db: sqlite_utils.Database) -> None:
+    """Per-deal plan reads and deal names by account without scanning (measured in benchmarks/)."""
+    db.executescript(
+        """
+        CREATE INDEX followups_deal_status_due ON followups (deal_id, status, due);
+        CREATE INDEX deals_open_account ON deals (account COLLATE NOCASE) WHERE status = 'open';
+        """
+    )
+    _set_version(db, 2)

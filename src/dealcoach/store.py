@@ -41,7 +41,7 @@ from dealcoach.records import (
 # Mirrors of migrations.py, so that opening an up-to-date database needs no sqlite-utils import.
 # `_migrate` and the tests check that they agree with the migrations module.
 APPLICATION_ID = 0x4443_4F41
-MIGRATION_NAMES: tuple[str, ...] = ("m001_initial",)
+MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_followup_and_account_indexes")
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 MIGRATION_SET = "dealcoach"
 MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' bookkeeping table
@@ -65,6 +65,7 @@ class Store:
         self.path = path
         self._conn = conn
         self._savepoints = 0
+        self._medians: dict[str, Decimal | None] = {}
 
     # ----------------------------------------------------------------- opening and closing
 
@@ -352,6 +353,28 @@ class Store:
         """The deal's row, with `value` as a Decimal (other columns as stored)."""
         return _deal_row(self._require_deal(deal_id))
 
+    def _median_value(self, currency: str) -> Decimal | None:
+        """The median open deal in `currency`; kept per store, as re-planning many deals in one
+        run would otherwise read every deal once per deal. Writes that change values clear it."""
+        if currency not in self._medians:
+            values = [
+                Decimal(row["value"])
+                for row in self._rows(
+                    "SELECT value FROM deals WHERE status = 'open' AND currency = ?"
+                    " AND value IS NOT NULL",
+                    (currency,),
+                )
+            ]
+            self._medians[currency] = statistics.median(values) if values else None
+        return self._medians[currency]
+
+    def deals_named(self, account: str) -> list[Row]:
+        """Deals whose account is exactly this name, ignoring case (indexed for open deals)."""
+        return self._rows(
+            "SELECT id, account, status FROM deals WHERE account = ? COLLATE NOCASE ORDER BY id",
+            (account,),
+        )
+
     def deals(self, status: str | None = None) -> list[Row]:
         """All deals (or those with one status), by id."""
         if status is None:
@@ -426,6 +449,7 @@ class Store:
 
         Also records the meeting as a two-way touch, since the interview follows a meeting.
         """
+        self._medians.clear()  # deal values or statuses may change
         if kind not in INTERVIEW_KINDS:
             raise BadInput(
                 f"unknown interview kind {kind!r}; use one of {', '.join(INTERVIEW_KINDS)}"
@@ -586,14 +610,6 @@ class Store:
                 "SELECT key FROM followups WHERE deal_id = ? AND status = 'planned'", (deal_id,)
             )
             currency = home_currency.strip().upper()
-            values = [
-                Decimal(row["value"])
-                for row in self._rows(
-                    "SELECT value FROM deals WHERE status = 'open' AND currency = ?"
-                    " AND value IS NOT NULL",
-                    (currency,),
-                )
-            ]
             return DealFacts(
                 created=date.fromisoformat(deal["created"]),
                 answers=self.latest_answers(deal_id),
@@ -604,7 +620,7 @@ class Store:
                 ),
                 planned_keys=frozenset(row["key"] for row in planned),
                 snoozed_until=_date(deal["snoozed_until"]),
-                median_value=statistics.median(values) if values else None,
+                median_value=self._median_value(currency),
                 home_currency=currency,
                 qualified_on=next(
                     (
@@ -848,6 +864,7 @@ class Store:
 
     def close_deal(self, deal_id: int, status: str, *, reason: str, on: date) -> int:
         """The rep closed the deal: its unsent follow-ups are dropped (calendars cancel them)."""
+        self._medians.clear()  # deal values or statuses may change
         with self.write():
             self._require_deal(deal_id)
             self._update(
@@ -863,6 +880,7 @@ class Store:
             return cursor.rowcount
 
     def reopen_deal(self, deal_id: int) -> None:
+        self._medians.clear()  # deal values or statuses may change
         with self.write():
             self._update(
                 "deals", deal_id, {"status": "open", "close_reason": None, "closed_on": None}
@@ -874,7 +892,7 @@ class Store:
         """Open, qualified deals whose stored verdict may have changed by today (indexed)."""
         rows = self._rows(
             "SELECT id FROM deals WHERE status = 'open' AND qualified = 1"
-            " AND (valid_until IS NULL OR valid_until <= ?) ORDER BY id",
+            " AND (decision IS NULL OR valid_until <= ?) ORDER BY id",
             (today.isoformat(),),
         )
         return [row["id"] for row in rows]
@@ -1041,6 +1059,7 @@ class Store:
 
     def import_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
         """Insert validated rows with their ids as given; call inside `write()`."""
+        self._medians.clear()  # deal values or statuses may change
         if table not in self._EXPORTABLE or not all(self._NAME.fullmatch(name) for name in columns):
             raise ValueError(f"not an importable table or column: {table} {columns}")
         marks = ", ".join("?" for _ in columns)
@@ -1068,6 +1087,7 @@ class Store:
 
     def add_crm_deal(self, values: Row) -> int:
         """A deal from a CRM export: no interview, so no plan until `qualify` fills it in."""
+        self._medians.clear()  # deal values or statuses may change
         allowed = set(self._CRM_INSERT)
         if not set(values) <= allowed:
             raise ValueError(f"not CRM deal columns: {sorted(set(values) - allowed)}")
@@ -1076,6 +1096,7 @@ class Store:
 
     def update_crm_deal(self, deal_id: int, values: Row) -> None:
         """Only the CRM's own columns change on a re-import; never the rep's interview."""
+        self._medians.clear()  # deal values or statuses may change
         allowed = {*self._CRM_UPDATE, "updated"}
         if not set(values) <= allowed:
             raise ValueError(f"not CRM deal columns: {sorted(set(values) - allowed)}")

@@ -209,6 +209,7 @@ class _Judge:
             note = " (routine in the public sector)" if public else ""
             self.add("date_pushed", f"decision date moved later {strength}{note}")
         for name, day in contact.buyer_steps(a):
+            self.watch(day + timedelta(days=1))  # a step that passes changes the plan around it
             self.watch(self.cal.add(day, contact.STEP_GRACE))
             if day >= today:
                 continue

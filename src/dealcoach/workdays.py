@@ -6,24 +6,73 @@ if they meet on Dec 28, so can we.
 
 from __future__ import annotations
 
+import json
+import os
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
+from pathlib import Path
 
 from dealcoach.dates import EARLIEST, LATEST
 
 
 @cache
 def _holidays(country: str, year: int) -> frozenset[date]:
+    """The country's public holidays in `year`, from the holidays library.
+
+    Building them imports every country module of the library (about 100 ms), so the dates are
+    kept in a small JSON file in the data folder once computed; delete it to recompute.
+    """
     if not country:
         return frozenset()
+    cached = _read_cache(country, year)
+    if cached is not None:
+        return cached
     import holidays
 
     try:
-        return frozenset(holidays.country_holidays(country, years=year).keys())
+        found = frozenset(holidays.country_holidays(country, years=year).keys())
     except NotImplementedError:
-        return frozenset()
+        found = frozenset()
+    _write_cache(country, year, found)
+    return found
+
+
+def _cache_file(country: str, year: int) -> Path:
+    from dealcoach import paths
+
+    return paths.home() / "cache" / f"holidays-{country}-{year}.json"
+
+
+def _read_cache(country: str, year: int) -> frozenset[date] | None:
+    try:
+        days = json.loads(_cache_file(country, year).read_text(encoding="utf-8"))
+        return frozenset(date.fromisoformat(day) for day in days)
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _write_cache(country: str, year: int, days: frozenset[date]) -> None:
+    """Best effort: a read-only data folder only costs the next command the same 100 ms."""
+    path = _cache_file(country, year)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(f".{os.getpid()}.tmp")
+        temp.write_text(json.dumps(sorted(d.isoformat() for d in days)), encoding="utf-8")
+        os.replace(temp, path)
+    except OSError:
+        pass
+
+
+@cache
+def _closed_weekdays(country: str, year: int) -> tuple[date, ...]:
+    """Weekdays of `year` that are not working days: public holidays and Dec 24 - Jan 1."""
+    closed = set(_holidays(country, year))
+    closed.add(date(year, 1, 1))
+    closed.update(date(year, 12, day) for day in range(24, 32))
+    return tuple(sorted(d for d in closed if d.weekday() < 5))
 
 
 def known_country(country: str) -> bool:
@@ -82,13 +131,23 @@ class WorkCalendar:
         return day
 
     def between(self, start: date, end: date) -> int:
-        """Working days from `start` to `end`: after start, up to and including end; negative if end < start."""
+        """Working days after `start` up to and including `end`; negative if end < start.
+
+        Counted, not walked: weekdays in the range, less the closed weekdays, plus the open
+        weekend days (the planner asks this thousands of times per plan).
+        """
         if end < start:
             return -self.between(end, start)
-        count = 0
-        day = start
-        while day < end:
-            day += timedelta(days=1)
-            if self.is_workday(day):
-                count += 1
-        return count
+        span = (end - start).days
+        if span == 0:
+            return 0
+        first = start + timedelta(days=1)
+        weeks, rest = divmod(span, 7)
+        weekdays = weeks * 5 + sum(1 for i in range(rest) if (first.weekday() + i) % 7 < 5)
+        closed = 0
+        for year in range(first.year, end.year + 1):
+            days = _closed_weekdays(self.country, year)
+            lo, hi = bisect_left(days, first), bisect_right(days, end)
+            closed += sum(1 for d in days[lo:hi] if d not in self.open_days)
+        opened = sum(1 for d in self.open_days if first <= d <= end and d.weekday() >= 5)
+        return weekdays - closed + opened

@@ -124,7 +124,7 @@ def _interview(
 
 
 def _warn_same_account(store: Any, account: str) -> None:
-    same = [r for r in store.deals() if r["account"].casefold() == account.casefold()]
+    same = store.deals_named(account)
     if same:
         from dealcoach.render import clean
 
