@@ -218,3 +218,18 @@ def test_the_screen_is_plain_text_when_piped(pipeline: Path) -> None:
     result = run("2026-11-24", "next")
     assert "\x1b[" not in result.stdout
     assert "F" in result.stdout and "why:" in result.stdout
+
+
+def test_the_decide_list_stays_short_unless_all(db: Path, tmp_path: Path) -> None:
+    for i in range(9):
+        path = tmp_path / f"d{i}.json"
+        path.write_text(
+            json.dumps(
+                {"deal": {"account": f"Gone {i}"}, "signals": {"stop_reason": "chose_other"}}
+            )
+        )
+        assert run("2026-11-23", "qualify", "--answers", str(path)).exit_code == 0
+    screen = run("2026-11-24", "next").stdout
+    assert screen.count("LET GO") == 6 and "+3 more to decide" in screen
+    assert run("2026-11-24", "next", "--all").stdout.count("LET GO") == 9
+    assert len(run_json("2026-11-24", "next")["let_go"]) == 9

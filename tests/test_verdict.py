@@ -165,3 +165,11 @@ def test_imported_deal_without_interview_says_run_qualify() -> None:
     v = verdict.evaluate(DealFacts(created=TODAY, answers=None), TODAY, SETTINGS)
     assert [r.signal for r in v.reasons] == ["not_qualified"]
     assert "qualify" in v.reasons[0].detail
+
+
+def test_a_nurture_verdict_leads_with_the_reason_that_decided_it() -> None:
+    doc = example("thin-lead.toml")
+    doc["when"] = {"decision_date": "2027-09-01"}
+    v = judge(doc)
+    assert v.decision is Decision.nurture
+    assert v.reasons[0].signal == "far_decision"

@@ -356,6 +356,7 @@ def next_screen(
     next_due: str | None,
     changes: list[tuple[Mapping[str, Any], Outcome]],
     has_deals: bool,
+    decide_limit: int | None = None,
 ) -> None:
     """The morning screen: a dozen lines, each with what to bring and why today."""
     from rich.table import Table
@@ -408,7 +409,7 @@ def next_screen(
         )
     else:
         con.print(Text("Nothing planned.", style="dim"))
-    _decisions(con, decided, stale, unqualified)
+    _decisions(con, decided, stale, unqualified, limit=decide_limit)
     con.print()
     tip = Text("sent: ", style="dim")
     tip.append("dealcoach done F<id>", style="bold")
@@ -422,11 +423,20 @@ def _decisions(
     decided: list[Mapping[str, Any]],
     stale: list[Mapping[str, Any]],
     unqualified: list[Mapping[str, Any]],
+    *,
+    limit: int | None,
 ) -> None:
+    """Deals to decide on, a few at a time: the morning screen stays readable at a glance."""
     from rich.text import Text
 
-    if not (decided or stale or unqualified):
+    total = len(decided) + len(stale) + len(unqualified)
+    if not total:
         return
+    if limit is not None and total > limit:
+        decided = decided[:limit]
+        stale = stale[: max(0, limit - len(decided))]
+        unqualified = unqualified[: max(0, limit - len(decided) - len(stale))]
+    hidden = total - len(decided) - len(stale) - len(unqualified)
     from rich.table import Table
 
     con.print()
@@ -456,6 +466,8 @@ def _decisions(
         body.append(f"\nnot qualified yet: dealcoach qualify D{row['id']}", style="dim")
         table.add_row(Text("NEW", style="cyan"), body)
     con.print(table)
+    if hidden:
+        con.print(Text(f"+{hidden} more to decide (dealcoach next --all)", style="dim"))
 
 
 def touch_json(touch: Mapping[str, Any], outcome: Outcome) -> dict[str, Any]:

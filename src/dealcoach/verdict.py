@@ -151,7 +151,12 @@ class _Judge:
         not_now = [r for r in self.reasons if r.signal in NOT_NOW]
         far = self.has("far_decision")
         if far or len(not_now) >= 2 or (self.choice.strategy is Strategy.selectivity and not_now):
-            return self.done(Decision.nurture, 0.6, self.check_back(None, cad.check_back_days))
+            return self.done(
+                Decision.nurture,
+                0.6,
+                self.check_back(None, cad.check_back_days),
+                lead=NOT_NOW | {"far_decision"},
+            )
         self.strengths()
         return self.done(Decision.pursue, self.pursue_confidence())
 
@@ -306,9 +311,17 @@ class _Judge:
         return next(r.detail for r in self.reasons if r.signal == signal)
 
     def done(
-        self, decision: Decision, confidence: float, check_back: date | None = None
+        self,
+        decision: Decision,
+        confidence: float,
+        check_back: date | None = None,
+        *,
+        lead: set[str] | frozenset[str] = frozenset(),
     ) -> Verdict:
+        """The verdict, its reasons strongest first, and the ones that decided it before them."""
         self.watch(check_back)
-        ranked = sorted(self.reasons, key=lambda r: SIGNAL_ORDER.index(r.signal))
+        ranked = sorted(
+            self.reasons, key=lambda r: (r.signal not in lead, SIGNAL_ORDER.index(r.signal))
+        )
         valid_until = min(self.changes) if self.changes else None
         return Verdict(decision, round(confidence, 2), tuple(ranked), valid_until, check_back)

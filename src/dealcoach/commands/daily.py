@@ -27,6 +27,7 @@ class Signal(StrEnum):
     chose_other = "chose_other"
 
 
+DECIDE_LINES = 6  # deals to decide on shown each morning; --all shows them all
 OUTCOMES = {"won": "won", "lost": "lost", "let-go": "let_go", "let_go": "let_go"}
 
 DateOpt = Annotated[
@@ -141,6 +142,7 @@ def next_(
         next_due=next_due,
         changes=changes,
         has_deals=has_deals,
+        decide_limit=None if all_ else DECIDE_LINES,
     )
 
 
