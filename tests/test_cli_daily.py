@@ -233,3 +233,42 @@ def test_the_decide_list_stays_short_unless_all(db: Path, tmp_path: Path) -> Non
     assert screen.count("LET GO") == 6 and "+3 more to decide" in screen
     assert run("2026-11-24", "next", "--all").stdout.count("LET GO") == 9
     assert len(run_json("2026-11-24", "next")["let_go"]) == 9
+
+
+def test_writing_to_a_closed_deal_never_revives_its_plan(pipeline: Path) -> None:
+    assert run("2026-11-24", "close", "D2", "lost").exit_code == 0
+    assert (
+        run(
+            "2026-11-24", "log", "D2", "--kind", "note", "--note", "they called to say bye"
+        ).exit_code
+        == 0
+    )
+    assert rows(
+        pipeline, "select count(*) from followups where deal_id = 2 and status = 'planned'"
+    ) == [(0,)]
+    assert run_json("2026-11-24", "plan", "D2")["plan"] == []
+
+
+def test_an_overdue_follow_up_is_not_also_called_stale(pipeline: Path) -> None:
+    doc = run_json("2026-12-28", "next")
+    overdue_deals = {item["deal_id"] for item in doc["due"] if item["days_overdue"]}
+    assert overdue_deals and not overdue_deals & {s["deal_id"] for s in doc["stale"]}
+
+
+def test_snooze_takes_a_deal_whose_name_starts_with_f(db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "f.json"
+    path.write_text(json.dumps({"deal": {"account": "Fabrikam"}}))
+    assert run("2026-11-23", "qualify", "--answers", str(path)).exit_code == 0
+    result = run("2026-11-23", "snooze", "Fabrikam", "--for", "2w")
+    assert result.exit_code == 0, result.stderr
+    assert rows(db, "select snoozed_until from deals where account = 'Fabrikam'") == [
+        ("2026-12-07",)
+    ]
+
+
+def test_an_absurd_stale_threshold_in_config_is_one_line(db: Path, dealcoach_home: Path) -> None:
+    dealcoach_home.mkdir(parents=True, exist_ok=True)
+    (dealcoach_home / "config.toml").write_text("[stale_days]\nlead = 9999999\n")
+    result = run("2026-11-23", "next")
+    assert result.exit_code == 1
+    assert "stale_days" in result.stderr and "1 to 3650" in result.stderr

@@ -107,3 +107,23 @@ def test_quick_requalify_changes_only_what_it_asks(db: Path) -> None:
     assert rows(db, "select note from touches where kind = 'meeting' order by id desc limit 1") == [
         ("Demo went well",)
     ]
+
+
+def test_resume_with_a_deal_never_takes_another_deals_draft(db: Path, dealcoach_home: Path) -> None:
+    qualify_json("--answers", str(EXAMPLES / "thin-lead.toml"))
+    assert qualify(keys(type_text("Acme Robotics"), enter(), ctrl_c())).exit_code == 130
+    result = qualify("", "D1", "--resume")
+    assert result.exit_code == 1 and "no unfinished interview for D1" in result.stderr
+    assert rows(db, "select account from deals") == [("Northwind Traders",)]
+    assert (dealcoach_home / "drafts" / "new.json").exists()
+
+
+def test_quick_keeps_a_logged_stop_signal_as_its_default(db: Path) -> None:
+    qualify_json("--answers", str(EXAMPLES / "thin-lead.toml"))
+    logged = invoke("--today", TODAY, "log", "D1", "--kind", "call", "--replied",
+                    "--signal", "lost_funding", "--until", "2027-03-01")  # fmt: skip
+    assert logged.exit_code == 0
+    with keyboard(keys(type_text("Checked in"), enter()) + enter() * 30):
+        result = invoke("--today", "2026-11-25", "qualify", "D1", "--quick", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["verdict"]["decision"] == "nurture"

@@ -321,3 +321,24 @@ def test_step_keys_are_normalised_and_unique() -> None:
         "board-presentation-2",
         "po-1",
     ]
+
+
+def test_discovery_waits_for_a_contact_who_is_away() -> None:
+    doc = example("thin-lead.toml")
+    away = Touch(
+        date=TODAY, kind=TouchKind.note, who="Sam Lee", away_until=date(2026, 12, 14), id=1
+    )
+    _, made = run(doc, (away,))
+    flexible = [f for f in made.followups if f.purpose not in ("recap",)]
+    assert flexible and all(f.due > date(2026, 12, 14) for f in flexible)
+
+
+@pytest.mark.timeout(20)
+def test_steps_at_the_end_of_the_calendar_do_not_hang_the_planner() -> None:
+    doc = example("thin-lead.toml")
+    doc["deal"]["meeting_date"] = "2199-12-20"
+    doc["what"] = [{"step": "Board", "bring": "Case", "date": "2199-12-30"}]
+    facts = facts_for(doc)
+    judged = verdict.evaluate(facts, date(2199, 12, 20), SETTINGS)
+    made = planner.plan(facts, judged, date(2199, 12, 20), SETTINGS)
+    assert all(f.bring for f in made.followups)

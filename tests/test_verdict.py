@@ -173,3 +173,24 @@ def test_a_nurture_verdict_leads_with_the_reason_that_decided_it() -> None:
     v = judge(doc)
     assert v.decision is Decision.nurture
     assert v.reasons[0].signal == "far_decision"
+
+
+def test_decision_support_keeps_in_touch_instead_of_letting_go() -> None:
+    doc = example("thin-lead.toml")
+    doc["deal"]["strategy"] = "decision_support"
+    touches = tuple(
+        Touch(date=TODAY - timedelta(days=d), kind=TouchKind.email, id=i)
+        for i, d in enumerate([30, 22, 15], start=1)
+    )
+    v = judge(doc, touches)
+    assert v.decision is Decision.nurture
+    assert v.reasons[0].signal == "ghosted" and v.check_back is not None
+
+
+def test_a_pushed_date_weighs_less_in_the_public_sector() -> None:
+    doc = example("thin-lead.toml")
+    doc["deal"]["strategy"] = "acceleration"  # the same strategy on both sides
+    pushed = (date(2026, 12, 1), date(2027, 1, 4))
+    private = judge(doc, decision_dates=pushed).confidence
+    doc["deal"]["sector"] = "public"
+    assert judge(doc, decision_dates=pushed).confidence > private

@@ -76,6 +76,14 @@ class Settings(BaseModel):
             return {**DEFAULT_STALE_DAYS, **value}
         return value
 
+    @field_validator("stale_days")
+    @classmethod
+    def _stale_range(cls, value: dict[str, int]) -> dict[str, int]:
+        for stage, days in value.items():
+            if not 1 <= days <= 3650:
+                raise ValueError(f"{stage}: {days} days; use 1 to 3650")
+        return value
+
     @field_validator("country", "home_currency")
     @classmethod
     def _upper(cls, value: str) -> str:

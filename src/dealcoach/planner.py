@@ -8,6 +8,7 @@ then the spacing, then step coverage.
 from __future__ import annotations
 
 import functools
+import zlib
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -247,7 +248,10 @@ class _Builder:
                 abs(self.cal.between(self.effective(t), day)) >= MIN_GAP for t in touches
             ):
                 return replace(item, due=day)
-            day = self.cal.add(day, 1)
+            following = self.cal.add(day, 1)
+            if following <= day:
+                return None  # the end of the calendar
+            day = following
         return None
 
     def renewal_touches(self, touches: list[PlannedFollowUp]) -> list[PlannedFollowUp]:
@@ -349,6 +353,9 @@ class _Builder:
             day = self.cal.add(last, self.spacing(counting)) if last else self.start
             if item.purpose != "discovery" and pause_end is not None:
                 day = max(day, self.cal.add(pause_end, 1))
+            away_end = self.away_until(day)
+            if away_end is not None:
+                day = self.cal.add(away_end, 1)  # nobody reads mail on the beach
             free = self.free_day(touches, max(day, self.start))
             if free is None:
                 return
@@ -363,6 +370,15 @@ class _Builder:
                 per_person[who] = per_person.get(who, 0) + 1
             if final:
                 return
+
+    def away_until(self, day: date) -> date | None:
+        """The end of an out-of-office that covers `day`, if any."""
+        ends = [
+            t.away_until
+            for t in self.facts.touches
+            if t.away_until is not None and t.date <= day <= t.away_until
+        ]
+        return max(ends) if ends else None
 
     def effective(self, touch: PlannedFollowUp) -> date:
         """An overdue touch not yet sent will go out today at the earliest."""
@@ -653,6 +669,9 @@ class _Builder:
         history = f"{self.state.last_two_way.isoformat()}+{len(self.state.attempts)}"
         if self.facts.snoozed_until is not None:
             history += f"|snoozed:{self.facts.snoozed_until.isoformat()}"
+        pauses = sorted(f"{p.start}:{p.end}" for p in self.state.pauses)
+        if pauses:
+            history += "|" + zlib.crc32(",".join(pauses).encode()).to_bytes(4).hex()
         return PlannedFollowUp(
             key, self.today, channel, who, purpose, bring, None, outline, True, history
         )

@@ -395,7 +395,7 @@ def next_screen(
             head.append(f"  {to}", style="dim")
             body = Text(clean(item.bring))
             why = Text(f"why: {clean(ranked.why)}", style="red" if ranked.days_overdue else "dim")
-            if item.milestone:
+            if item.milestone and item.milestone not in ranked.why and item.channel != "task":
                 why.append(f" · for their {clean(item.milestone)}", style="dim")
             table.add_row(
                 followup_ref(item.followup_id), Text.assemble(head, "\n", body, "\n", why)
@@ -411,11 +411,13 @@ def next_screen(
         con.print(Text("Nothing planned.", style="dim"))
     _decisions(con, decided, stale, unqualified, limit=decide_limit)
     con.print()
-    tip = Text("sent: ", style="dim")
-    tip.append("dealcoach done F<id>", style="bold")
-    tip.append("  ·  a reply: ", style="dim")
-    tip.append("dealcoach log D<id> --kind email --replied", style="bold")
-    con.print(tip)
+    for label, command in (
+        ("sent one?  ", "dealcoach done F<id>"),
+        ("a reply?   ", "dealcoach log D<id> --kind email --replied"),
+    ):
+        tip = Text(label, style="dim")
+        tip.append(command, style="bold")
+        con.print(tip, soft_wrap=True)
 
 
 def _decisions(
@@ -429,14 +431,13 @@ def _decisions(
     """Deals to decide on, a few at a time: the morning screen stays readable at a glance."""
     from rich.text import Text
 
-    total = len(decided) + len(stale) + len(unqualified)
-    if not total:
+    total = len(decided) + len(stale)
+    if not total and not unqualified:
         return
     if limit is not None and total > limit:
         decided = decided[:limit]
         stale = stale[: max(0, limit - len(decided))]
-        unqualified = unqualified[: max(0, limit - len(decided) - len(stale))]
-    hidden = total - len(decided) - len(stale) - len(unqualified)
+    hidden = total - len(decided) - len(stale)
     from rich.table import Table
 
     con.print()
@@ -461,9 +462,11 @@ def _decisions(
         body = Text(f"{deal_ref(row['id'])} {clean(row['account'])}", style="bold")
         body.append(f": no touch for {row['quiet_days']} days, nothing planned", style="")
         table.add_row(Text("STALE", style="yellow"), body)
-    for row in unqualified:
-        body = Text(f"{deal_ref(row['id'])} {clean(row['account'])}", style="bold")
-        body.append(f"\nnot qualified yet: dealcoach qualify D{row['id']}", style="dim")
+    if unqualified:
+        names = ", ".join(f"{deal_ref(r['id'])} {clean(r['account'])}" for r in unqualified[:3])
+        more = f" and {len(unqualified) - 3} more" if len(unqualified) > 3 else ""
+        body = Text(f"not qualified yet: {names}{more}", style="bold")
+        body.append(f"\ndealcoach qualify {deal_ref(unqualified[0]['id'])}", style="dim")
         table.add_row(Text("NEW", style="cyan"), body)
     con.print(table)
     if hidden:

@@ -28,6 +28,9 @@ def replan(
     facts = store.facts(deal_id, home_currency=settings.home_currency)
     judged = verdict.evaluate(facts, today, settings)
     made = planner.plan(facts, judged, today, settings, reschedule=reschedule)
+    if store.deal(deal_id)["status"] != "open":
+        # closed by the rep: what happens now is history, never a plan (nor a revived one)
+        return Outcome(deal_id, judged, made.strategy, store.planned(deal_id), None)
     rows = store.save_plan(deal_id, made.followups, today=today, reschedule=reschedule)
     previous = store.save_verdict(deal_id, judged, made.strategy, today=today)
     return Outcome(deal_id, judged, made.strategy, rows, previous)

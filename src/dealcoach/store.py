@@ -824,7 +824,7 @@ class Store:
                 )
             return cursor.rowcount
 
-    def mark_done(self, fid: int, *, on: date) -> Row:
+    def mark_done(self, fid: int, *, on: date, today: date | None = None) -> Row:
         """A planned follow-up was sent: it is frozen from now on."""
         with self.write():
             row = self.followup(fid)
@@ -837,7 +837,7 @@ class Store:
             self._conn.execute(
                 "UPDATE followups SET status = 'done', sent_on = ?, changed = ?,"
                 " sequence = sequence + 1 WHERE id = ?",
-                (on.isoformat(), on.isoformat(), fid),
+                (on.isoformat(), (today or on).isoformat(), fid),
             )
             return self.followup(fid)
 
@@ -846,7 +846,7 @@ class Store:
             self._require_deal(deal_id)
             self._update("deals", deal_id, {"snoozed_until": until.isoformat()})
 
-    def snooze_followup(self, fid: int, until: date) -> None:
+    def snooze_followup(self, fid: int, until: date, *, today: date) -> None:
         with self.write():
             row = self.followup(fid)
             if row["status"] != "planned":
@@ -854,7 +854,7 @@ class Store:
             self._conn.execute(
                 "UPDATE followups SET snoozed_until = ?, changed = ?, sequence = sequence + 1"
                 " WHERE id = ?",
-                (until.isoformat(), until.isoformat(), fid),
+                (until.isoformat(), today.isoformat(), fid),
             )
 
     def keep_deal(self, deal_id: int, until: date) -> None:
@@ -953,10 +953,10 @@ class Store:
             " WHERE d.status = 'open' AND d.qualified = 1"
             " AND (d.kept_until IS NULL OR d.kept_until <= ?)"
             " AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.deal_id = d.id"
-            "   AND f.status = 'planned' AND f.due >= ?)"
+            "   AND f.status = 'planned')"
             " AND NOT EXISTS (SELECT 1 FROM steps s WHERE s.deal_id = d.id AND s.date >= ?)"
             " ORDER BY d.id",
-            (stamp, stamp, stamp),
+            (stamp, stamp),
         )
 
     def unqualified_deals(self) -> list[Row]:

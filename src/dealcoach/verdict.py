@@ -71,7 +71,7 @@ GAPS = {"no_next_step", "no_dates", "no_criteria", "no_budget"}
 NOT_NOW = {"poor_fit", "low_pain", "early_journey"}
 
 
-def _stop(facts: DealFacts, answers: Answers) -> tuple[StopReason, date | None]:
+def stop_in_force(facts: DealFacts, answers: Answers) -> tuple[StopReason, date | None]:
     """The stop signal in force: the newest logged one after the interview, else the interview's."""
     qualified_on = facts.qualified_on or facts.created
     logged = [t for t in contact.ordered(facts.touches) if t.signal is not None]
@@ -131,7 +131,7 @@ class _Judge:
     def verdict(self) -> Verdict:
         a = self.answers
         cad = strategy.cadence(self.choice.strategy, self.settings)
-        stop, until = _stop(self.facts, a)
+        stop, until = stop_in_force(self.facts, a)
         if stop in LET_GO_STOPS:
             self.add("stop_reason", STOP_TEXT[stop])
             return self.done(Decision.let_go, 0.9)
@@ -147,6 +147,14 @@ class _Judge:
         self.not_now()
 
         if self.has("ghosted") and not strategy.never_gives_up(a):
+            if self.choice.strategy is Strategy.decision_support:
+                # DESIGN: decision support keeps in touch at the buyer's pace rather than let go
+                return self.done(
+                    Decision.nurture,
+                    0.65,
+                    self.check_back(None, cad.check_back_days),
+                    lead=frozenset({"ghosted"}),
+                )
             return self.done(Decision.let_go, min(0.95, 0.7 + 0.05 * len(self.state.attempts)))
         not_now = [r for r in self.reasons if r.signal in NOT_NOW]
         far = self.has("far_decision")
@@ -214,7 +222,7 @@ class _Judge:
             note = " (routine in the public sector)" if public else ""
             self.add("date_pushed", f"decision date moved later {strength}{note}")
         for name, day in contact.buyer_steps(a):
-            self.watch(day + timedelta(days=1))  # a step that passes changes the plan around it
+            self.watch(day)  # on the step's day, the touch ahead of it gives way to the one after
             self.watch(self.cal.add(day, contact.STEP_GRACE))
             if day >= today:
                 continue
@@ -299,8 +307,12 @@ class _Judge:
     def pursue_confidence(self) -> float:
         selective = self.choice.strategy is Strategy.selectivity
         score = 0.85
+        public = self.answers.deal.sector is Sector.public
         for reason in self.reasons:
-            score -= RISK_WEIGHT.get(reason.signal, 0.0)
+            weight = RISK_WEIGHT.get(reason.signal, 0.0)
+            if reason.signal == "date_pushed" and public:
+                weight /= 2  # public budgets move on fiscal cycles: a push is routine there
+            score -= weight
             if reason.signal in GAPS:
                 score -= 0.08 if selective else 0.04
         if self.has("date_pushed") and "twice" in self.reason("date_pushed"):

@@ -60,7 +60,9 @@ def _write_cache(country: str, year: int, days: frozenset[date]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_suffix(f".{os.getpid()}.tmp")
-        temp.write_text(json.dumps(sorted(d.isoformat() for d in days)), encoding="utf-8")
+        fd = os.open(temp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(sorted(d.isoformat() for d in days)))
         os.replace(temp, path)
     except OSError:
         pass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
@@ -35,7 +36,7 @@ DateOpt = Annotated[
     typer.Option(
         "--date",
         metavar="DATE",
-        help="When it happened: today (default), yesterday, mon, 2026-11-23.",
+        help="When it happened: today (default), yesterday, 2026-11-23.",
     ),
 ]
 WhoOpt = Annotated[
@@ -125,11 +126,7 @@ def next_(
     ranked = agenda.rank(items, today, WorkCalendar(settings.country))
     shown, more = agenda.split(ranked, None if all_ else limit)
     if json_out:
-        render.write_json(
-            render.next_json(
-                today, ranked if all_ or json_out else shown, decided, stale, unqualified, next_due
-            )
-        )
+        render.write_json(render.next_json(today, shown, decided, stale, unqualified, next_due))
         return
     render.next_screen(
         render.console(),
@@ -224,7 +221,7 @@ def done(
     with Store.open(paths.db_path(g.db)) as store:
         fid = store.resolve_followup(followup)
         with store.write():
-            row = store.mark_done(fid, on=on)
+            row = store.mark_done(fid, on=on, today=today)
             kind = (
                 TouchKind(row["channel"]) if row["channel"] in ("email", "call") else TouchKind.note
             )
@@ -369,9 +366,10 @@ def snooze(
     day = _future_date(until, span, today, what="snooze")
     settings = load_settings()
     with Store.open(paths.db_path(g.db)) as store, store.write():
-        if target.strip()[:1] in ("F", "f"):
+        if re.fullmatch(r"[fF]\d+", target.strip()):
             fid = store.resolve_followup(target)
-            store.snooze_followup(fid, day)
+            store.snooze_followup(fid, day, today=today)
+            replan(store, store.followup(fid)["deal_id"], today, settings)
             label = f"F{fid}"
         else:
             deal_id = store.resolve_deal(target)

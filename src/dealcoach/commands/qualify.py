@@ -65,6 +65,11 @@ def qualify(
         if parsed.deal.currency is None:
             parsed.deal.currency = settings.home_currency
         with store.write():
+            if deal_id is not None and store.deal(deal_id)["status"] != "open":
+                store.reopen_deal(deal_id)
+                sys.stderr.write(
+                    f"dealcoach: note: D{deal_id} was closed; qualifying it reopens it\n"
+                )
             deal_id = store.save_interview(parsed, today=today, kind=kind, deal_id=deal_id)
             outcome = replan(store, deal_id, today, settings)
         row = store.deal(deal_id)
@@ -86,17 +91,26 @@ def _interview(
         raise BadInput(
             "no terminal to ask the questions on: use --answers FILE (or - for JSON on stdin)"
         )
-    if resume:
+    if resume and deal_id is not None:
+        key = drafts.key_for(deal_id)
+        draft = drafts.load(key)
+        if draft is None:
+            raise BadInput(
+                f"no unfinished interview for D{deal_id}; run dealcoach qualify D{deal_id}"
+            )
+    elif resume:
         newest = drafts.newest()
         if newest is None:
             raise BadInput("no unfinished interview to resume; run dealcoach qualify")
         key, draft = newest
-        if key != "new" and deal_id is None:
+        if key != "new":
             deal_id = int(key.removeprefix("D"))
     else:
         key = drafts.key_for(deal_id)
         draft = drafts.load(key)
     prefill = store.latest_answers(deal_id) if deal_id is not None else None
+    if prefill is not None and deal_id is not None:
+        prefill = _with_signal_in_force(store, deal_id, prefill, currency)
     defaults = {"deal": {"currency": currency}}
     if quick and prefill is None:
         if deal_id is None:
@@ -121,6 +135,15 @@ def _interview(
         ) from None
     parsed = answers_file.validate(document, today, "interview")
     return parsed, ("quick" if quick else "full"), key, deal_id
+
+
+def _with_signal_in_force(store: Any, deal_id: int, prefill: Any, currency: str) -> Any:
+    """A stop signal logged since the last interview is the default: Enter keeps it."""
+    from dealcoach.models import Signals
+    from dealcoach.verdict import stop_in_force
+
+    stop, until = stop_in_force(store.facts(deal_id, home_currency=currency), prefill)
+    return prefill.model_copy(update={"signals": Signals(stop_reason=stop, until=until)})
 
 
 def _warn_same_account(store: Any, account: str) -> None:
