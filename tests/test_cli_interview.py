@@ -127,3 +127,23 @@ def test_quick_keeps_a_logged_stop_signal_as_its_default(db: Path) -> None:
         result = invoke("--today", "2026-11-25", "qualify", "D1", "--quick", "--json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["verdict"]["decision"] == "nurture"
+
+
+def test_a_one_megabyte_paste_and_control_characters_are_stored_as_typed(db: Path) -> None:
+    """Hostile input in the interview: pasted whole (bracketed paste), stored exactly."""
+    import threading
+
+    account = "Ünïcödé 🚀 عربي " + "x" * 1_000_000
+    rest = NEW_DEAL.split("\r", 1)[1]  # everything after the account's Enter
+    with create_pipe_input() as inp, create_app_session(input=inp, output=DummyOutput()):
+
+        def typist() -> None:
+            inp.send_text("\x1b[200~" + account + "\x1b[201~\r" + rest)
+            inp.close()
+
+        thread = threading.Thread(target=typist)
+        thread.start()
+        result = invoke("--today", TODAY, "qualify", "--json")
+        thread.join()
+    assert result.exit_code == 0, result.stderr
+    assert rows(db, "select account from deals") == [(account,)]

@@ -206,3 +206,24 @@ def test_the_file_reader_only_accepts_or_refuses(data: bytes) -> None:
         path.write_bytes(data)
         with contextlib.suppress(BadInput):
             answers_file.load(str(path), date(2026, 11, 23))
+
+
+HEADERS = [
+    b"id,account,title,value,created,qualified\r\n",
+    b"Record ID,Deal Name,Deal Stage,Close Date,Amount,Associated Company,Create Date\r\n",
+    b"",
+]
+
+
+@given(st.sampled_from(HEADERS), st.binary(max_size=400), st.sampled_from(["csv", "json", "jsonl"]))
+def test_the_import_parsers_only_accept_or_refuse(header: bytes, body: bytes, kind: str) -> None:
+    """Any bytes at all: a parsed file or BadInput naming the file, never another exception."""
+    from dealcoach import importing
+
+    name = f"fuzz.{kind}"
+    try:
+        loaded = importing.parse(header + body, name)
+        importing.validate_dealcoach([loaded], {})
+        importing.validate_crm([loaded], importing.CRMS["hubspot"], {}, {}, None)
+    except BadInput as exc:
+        assert exc.message.strip()
