@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from dealcoach.models import Answers, StopReason, Strategy
+if TYPE_CHECKING:  # annotations only: records stay cheap to import on `next`'s path
+    from dealcoach.models import Answers, StopReason, Strategy
 
 
 class TouchKind(StrEnum):

@@ -13,11 +13,10 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
-from dealcoach.records import Verdict
-
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from dealcoach.records import Verdict
     from dealcoach.replan import Outcome
 
 _CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}

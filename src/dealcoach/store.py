@@ -21,12 +21,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from dealcoach.errors import BadInput, NotFound, StoreError
-from dealcoach.models import Answers, BuyerStep, Stakeholder, StopReason, step_keys
 from dealcoach.records import (
     DealFacts,
     Decision,
@@ -56,6 +53,9 @@ _ID = re.compile(r"[dD]?(\d{1,18})")
 _FOLLOWUP_ID = re.compile(r"[fF]?(\d{1,18})")
 
 Row = dict[str, Any]
+
+if TYPE_CHECKING:  # the pydantic models load only on the paths that need them (start-up)
+    from dealcoach.models import Answers, BuyerStep, Stakeholder
 
 
 class Store:
@@ -531,6 +531,8 @@ class Store:
 
     def _replace_steps(self, deal_id: int, steps: Sequence[BuyerStep]) -> None:
         """Replace the steps wholesale, keeping the id of each step whose key survives."""
+        from dealcoach.models import step_keys
+
         keys = step_keys([step.step for step in steps])
         existing = {
             row["key"]: row["id"]
@@ -562,11 +564,13 @@ class Store:
         if row is None:
             return None
         try:
+            from dealcoach.models import Answers
+
             return Answers.model_validate(
                 json.loads(row["answers"]),
                 context={"today": date.fromisoformat(row["taken_on"])},
             )
-        except (ValidationError, ValueError) as exc:
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError
             raise StoreError(
                 f"the stored interview {row['id']} of D{deal_id} cannot be read ({exc.__class__.__name__});"
                 f" run dealcoach qualify D{deal_id} again"
@@ -1221,6 +1225,14 @@ def _deal_row(row: Row) -> Row:
     return {**row, "value": Decimal(value) if value is not None else None}
 
 
+def _stop_reason(value: str | None) -> Any:
+    if not value:
+        return None
+    from dealcoach.models import StopReason
+
+    return StopReason(value)
+
+
 def _touch(row: Row) -> Touch:
     return Touch(
         id=row["id"],
@@ -1235,7 +1247,7 @@ def _touch(row: Row) -> Touch:
         owe=row["owe"] or "",
         owe_closed_on=_date(row["owe_closed_on"]),
         away_until=_date(row["away_until"]),
-        signal=StopReason(row["signal"]) if row["signal"] else None,
+        signal=_stop_reason(row["signal"]),
         signal_until=_date(row["signal_until"]),
     )
 

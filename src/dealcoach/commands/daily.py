@@ -92,7 +92,6 @@ def next_(
     """The morning agenda: what to send today and what to bring, what is overdue, what to let go."""
     from dealcoach import agenda, paths, render
     from dealcoach.config import load_settings
-    from dealcoach.replan import replan as replan_deal
     from dealcoach.store import Store
     from dealcoach.workdays import WorkCalendar
 
@@ -104,6 +103,8 @@ def next_(
         stale_ids = store.deals_to_rejudge(today)
         overdue_ids = store.deals_with_overdue(today) if replan else []
         if stale_ids or overdue_ids:
+            from dealcoach.replan import replan as replan_deal  # the domain, only when needed
+
             with store.write():
                 for deal_id in sorted(set(stale_ids) | set(overdue_ids)):
                     outcome = replan_deal(
