@@ -39,6 +39,7 @@ def test_there_is_a_fixture_for_every_version() -> None:
 def test_an_old_database_upgrades_keeping_every_row(fixture: Path, tmp_path: Path) -> None:
     db = tmp_path / "old.db"
     shutil.copy(fixture, db)
+    db.chmod(0o600)  # as dealcoach made it; git checks fixtures out 0644
     before = contents(db)
     result = invoke("--db", str(db), "doctor", "--json")
     assert result.exit_code == 0, result.stdout
