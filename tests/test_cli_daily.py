@@ -170,7 +170,7 @@ def test_snooze_a_deal_or_a_follow_up(pipeline: Path) -> None:
         (["snooze", "D1"], "--until DATE or --for"),
         (["snooze", "D1", "--until", "2026-11-01"], "not after today"),
         (["snooze", "D1", "--for", "soon"], "not a duration"),
-        (["close", "D1", "maybe"], "use won, lost or let-go"),
+        (["close", "D1", "maybe"], "use one of won, lost, let-go"),
         (["keep", "nobody", "--until", "in 1 month"], "no deal matches"),
     ],
 )

@@ -22,14 +22,6 @@ GUARD = "'"
 _TRIGGERS = frozenset((*DANGEROUS, GUARD))
 
 FORMATS = ("csv", "json", "jsonl", "ics")
-STATUSES: dict[str, str | None] = {
-    "open": "open",
-    "won": "won",
-    "lost": "lost",
-    "let_go": "let_go",
-    "let-go": "let_go",
-    "all": None,
-}
 
 
 class Kind(StrEnum):

@@ -19,6 +19,7 @@ from pydantic import (
 
 from dealcoach.dates import check_range, parse_date
 from dealcoach.errors import BadDate
+from dealcoach.records import StopReason
 
 MAX_VALUE = Decimal("1e15")
 
@@ -87,15 +88,6 @@ class Journey(StrEnum):
     exploring = "exploring"
     comparing = "comparing"
     deciding = "deciding"
-
-
-class StopReason(StrEnum):
-    none = "none"
-    new_direction = "new_direction"
-    lost_funding = "lost_funding"
-    back_burner = "back_burner"
-    need_not_served = "need_not_served"
-    chose_other = "chose_other"
 
 
 NURTURE_STOPS = {StopReason.lost_funding, StopReason.back_burner}

@@ -9,7 +9,18 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: records stay cheap to import on `next`'s path
-    from dealcoach.models import Answers, StopReason, Strategy
+    from dealcoach.models import Answers, Strategy
+
+
+class StopReason(StrEnum):
+    """What the buyer said that stops or pauses the deal (answers `signals.stop_reason`)."""
+
+    none = "none"
+    new_direction = "new_direction"
+    lost_funding = "lost_funding"
+    back_burner = "back_burner"
+    need_not_served = "need_not_served"
+    chose_other = "chose_other"
 
 
 class TouchKind(StrEnum):

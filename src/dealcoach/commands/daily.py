@@ -4,32 +4,20 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
-from dealcoach.commands.options import JsonOpt
-
-
-class Kind(StrEnum):
-    email = "email"
-    call = "call"
-    meeting = "meeting"
-    note = "note"
-
-
-class Signal(StrEnum):
-    none = "none"
-    new_direction = "new_direction"
-    lost_funding = "lost_funding"
-    back_burner = "back_burner"
-    need_not_served = "need_not_served"
-    chose_other = "chose_other"
-
+from dealcoach.commands.options import JsonOpt, pick
+from dealcoach.records import StopReason, TouchKind
 
 DECIDE_LINES = 6  # deals to decide on shown each morning; --all shows them all
-OUTCOMES = {"won": "won", "lost": "lost", "let-go": "let_go", "let_go": "let_go"}
+OUTCOMES: dict[str, str | None] = {
+    "won": "won",
+    "lost": "lost",
+    "let-go": "let_go",
+    "let_go": "let_go",
+}
 
 DateOpt = Annotated[
     str | None,
@@ -248,7 +236,7 @@ def log(
     deal: Annotated[
         str, typer.Argument(metavar="DEAL", help="The deal: D12, or its account name.")
     ],
-    kind: Annotated[Kind, typer.Option("--kind", help="What it was.", case_sensitive=False)],
+    kind: Annotated[TouchKind, typer.Option("--kind", help="What it was.", case_sensitive=False)],
     inbound: Annotated[bool, typer.Option("--inbound", help="They reached out to us.")] = False,
     replied: RepliedOpt = False,
     who: WhoOpt = None,
@@ -272,7 +260,7 @@ def log(
         ),
     ] = None,
     signal: Annotated[
-        Signal | None,
+        StopReason | None,
         typer.Option(
             "--signal", help="Something that stops or pauses the deal.", case_sensitive=False
         ),
@@ -290,8 +278,7 @@ def log(
     from dealcoach.config import load_settings
     from dealcoach.dates import parse_date
     from dealcoach.errors import BadInput
-    from dealcoach.models import StopReason
-    from dealcoach.records import Touch, TouchKind
+    from dealcoach.records import Touch
     from dealcoach.replan import replan
     from dealcoach.store import Store
 
@@ -309,14 +296,14 @@ def log(
         deal_id = store.resolve_deal(deal)
         touch = Touch(
             date=on,
-            kind=TouchKind(kind.value),
+            kind=kind,
             inbound=inbound,
             replied=replied,
             who=who or "",
             note=note or "",
             owe=owe or "",
             away_until=away,
-            signal=StopReason(signal.value) if signal is not None else None,
+            signal=signal,
             signal_until=signal_until,
         )
         with store.write():
@@ -414,9 +401,7 @@ def close(
     from dealcoach.store import Store
 
     g = ctx.obj
-    status = OUTCOMES.get(outcome.strip().lower())
-    if status is None:
-        raise BadInput(f"{outcome!r} is not an outcome: use won, lost or let-go")
+    status = pick("outcome", outcome, OUTCOMES)
     with Store.open(paths.db_path(g.db)) as store:
         deal_id = store.resolve_deal(deal)
         row = store.deal(deal_id)

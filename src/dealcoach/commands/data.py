@@ -10,13 +10,15 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import typer
+
+from dealcoach.commands.options import STATUSES, pick
 
 if TYPE_CHECKING:
     from dealcoach.importing import CrmAction, Loaded
@@ -97,9 +99,9 @@ def export(
 
     g = ctx.obj
     today: date = g.today
-    name = _pick("table", table, {t: t for t in TABLE_NAMES})
-    fmt = _pick("--format", format_, {f: f for f in FORMAT_NAMES})
-    wanted_status = _pick("--status", status, exporting.STATUSES) if status is not None else None
+    name = pick("table", table, {t: t for t in TABLE_NAMES})
+    fmt = pick("--format", format_, {f: f for f in FORMAT_NAMES})
+    wanted_status = pick("--status", status, STATUSES) if status is not None else None
     since_day = parse_date(since, today) if since is not None else None
     due_day = parse_date(due_by, today) if due_by is not None else None
     if due_day is not None and name != "followups":
@@ -281,7 +283,7 @@ def import_(
     """Import deals from a CRM export, or restore dealcoach export files; all or nothing."""
     from dealcoach.errors import BadInput
 
-    source = _pick("--from", from_, {s: s for s in SOURCES})
+    source = pick("--from", from_, {s: s for s in SOURCES})
     assert source is not None
     if source == "dealcoach" and (maps or stage_maps or date_format):
         raise BadInput(
@@ -457,16 +459,6 @@ def _apply(store: Store, actions: Sequence[CrmAction], label: str, today: date) 
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-
-
-def _pick(option: str, value: str | None, valid: Mapping[str, str | None]) -> str | None:
-    """Our own choice parsing: a bad value is a one-line error (exit 1) listing the good ones."""
-    from dealcoach.errors import BadInput
-
-    key = (value or "").strip().lower()
-    if key in valid:
-        return valid[key]
-    raise BadInput(f"unknown {option} {value!r}; use one of {', '.join(valid)}")
 
 
 def _say(text: str) -> None:

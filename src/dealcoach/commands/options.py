@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 import typer
+
+STATUSES: dict[str, str | None] = {
+    "open": "open",
+    "won": "won",
+    "lost": "lost",
+    "let_go": "let_go",
+    "let-go": "let_go",
+    "all": None,
+}
+
+
+def pick(option: str, value: str | None, valid: Mapping[str, str | None]) -> str | None:
+    """Our own choice parsing: a bad value is a one-line error (exit 1) listing the good ones."""
+    from dealcoach.errors import BadInput
+
+    key = (value or "").strip().lower()
+    if key in valid:
+        return valid[key]
+    raise BadInput(f"unknown {option} {value!r}; use one of {', '.join(valid)}")
+
 
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print one JSON document on stdout and nothing else.")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dealcoach.commands.options import JsonOpt
+from dealcoach.commands.options import STATUSES, JsonOpt, pick
 
 if TYPE_CHECKING:
     from dealcoach.cards import Card, PipelineLine
@@ -28,14 +28,6 @@ DealArg = Annotated[
     ),
 ]
 
-STATUSES: dict[str, str | None] = {
-    "open": "open",
-    "won": "won",
-    "lost": "lost",
-    "let_go": "let_go",
-    "let-go": "let_go",
-    "all": None,
-}
 STAGES = ("lead", "qualified", "prospect", "opportunity", "closing")  # models.Stage, in order
 STRATEGIES: dict[str, str | None] = {
     "hybrid": "hybrid",
@@ -98,10 +90,10 @@ def list_deals(
     from dealcoach import cards, paths, render
     from dealcoach.store import Store
 
-    wanted_status = _pick("--status", status, STATUSES)
-    wanted_stage = _pick("--stage", stage, {s: s for s in STAGES}) if stage is not None else None
-    wanted_strategy = _pick("--strategy", strategy, STRATEGIES) if strategy is not None else None
-    sort_key = str(_pick("--sort", sort, {name: name for name in SORTS}))
+    wanted_status = pick("--status", status, STATUSES)
+    wanted_stage = pick("--stage", stage, {s: s for s in STAGES}) if stage is not None else None
+    wanted_strategy = pick("--strategy", strategy, STRATEGIES) if strategy is not None else None
+    sort_key = str(pick("--sort", sort, {name: name for name in SORTS}))
     g = ctx.obj
     with Store.open(paths.db_path(g.db)) as store:
         rows = store.deals(wanted_status)
@@ -177,16 +169,6 @@ def _card(store: Store, deal_id: int) -> Card:
         verdict=store.stored_verdict(deal_id),
         interviews=store.interviews(deal_id),
     )
-
-
-def _pick(option: str, value: str, valid: Mapping[str, str | None]) -> str | None:
-    """Our own choice parsing: a bad value is a one-line error (exit 1) that lists the good ones."""
-    from dealcoach.errors import BadInput
-
-    key = value.strip().lower()
-    if key in valid:
-        return valid[key]
-    raise BadInput(f"unknown {option} {value!r}; use one of {', '.join(valid)}")
 
 
 def _uses(row: Mapping[str, Any], strategy: str) -> bool:
