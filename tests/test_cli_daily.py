@@ -272,3 +272,9 @@ def test_an_absurd_stale_threshold_in_config_is_one_line(db: Path, dealcoach_hom
     result = run("2026-11-23", "next")
     assert result.exit_code == 1
     assert "stale_days" in result.stderr and "1 to 3650" in result.stderr
+
+
+def test_log_and_show_describe_a_touch_with_the_same_keys(pipeline: Path) -> None:
+    logged = run_json("2026-11-24", "log", "D2", "--kind", "email", "--owe", "pricing")["touch"]
+    shown = run_json("2026-11-24", "show", "D2")["touches"][-1]
+    assert logged == {**shown, "deal_id": 2}

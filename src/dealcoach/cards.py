@@ -95,7 +95,7 @@ def show_json(card: Card) -> dict[str, Any]:
         "verdict": verdict,
         "plan": [render.followup_json(row) for row in card.plan],
         "answers": card.answers.to_document() if card.answers is not None else None,
-        "touches": [touch_json(touch) for touch in card.touches],
+        "touches": [render.touch_record_json(touch) for touch in card.touches],
         "interviews": [
             {
                 "id": row["id"],
@@ -106,27 +106,6 @@ def show_json(card: Card) -> dict[str, Any]:
             }
             for row in card.interviews
         ],
-    }
-
-
-def touch_json(touch: Touch) -> dict[str, Any]:
-    # `followup_id` is read defensively: the Touch record does not carry it yet.
-    followup_id = getattr(touch, "followup_id", None)
-    return {
-        "id": touch.id,
-        "date": touch.date.isoformat(),
-        "kind": touch.kind.value,
-        "inbound": touch.inbound,
-        "replied": touch.replied,
-        "who": touch.who or None,
-        "note": touch.note,
-        "followup_id": followup_id,
-        "followup_key": touch.followup_key,
-        "owe": touch.owe or None,
-        "owe_closed_on": _iso(touch.owe_closed_on),
-        "away_until": _iso(touch.away_until),
-        "signal": touch.signal.value if touch.signal is not None else None,
-        "signal_until": _iso(touch.signal_until),
     }
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from dealcoach.records import Verdict
+    from dealcoach.records import Touch, Verdict
     from dealcoach.replan import Outcome
 
 _CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
@@ -472,23 +472,31 @@ def _decisions(
         con.print(Text(f"+{hidden} more to decide (dealcoach next --all)", style="dim"))
 
 
-def touch_json(touch: Mapping[str, Any], outcome: Outcome) -> dict[str, Any]:
+def touch_record_json(touch: Touch) -> dict[str, Any]:
+    """One touch, the same in `show --json` and in `log` / `done --json`."""
+    return {
+        "id": touch.id,
+        "date": touch.date.isoformat(),
+        "kind": touch.kind.value,
+        "inbound": touch.inbound,
+        "replied": touch.replied,
+        "who": touch.who or None,
+        "note": touch.note,
+        "followup_id": touch.followup_id,
+        "followup_key": touch.followup_key,
+        "owe": touch.owe or None,
+        "owe_closed_on": touch.owe_closed_on.isoformat() if touch.owe_closed_on else None,
+        "away_until": touch.away_until.isoformat() if touch.away_until else None,
+        "signal": touch.signal.value if touch.signal is not None else None,
+        "signal_until": touch.signal_until.isoformat() if touch.signal_until else None,
+    }
+
+
+def touch_json(touch: Touch, deal_id: int, outcome: Outcome) -> dict[str, Any]:
+    """The `log --json` / `done --json` contract: the touch, the verdict and its change."""
     previous = outcome.previous
     return {
-        "touch": {
-            "id": touch["id"],
-            "deal_id": touch["deal_id"],
-            "date": touch["date"],
-            "kind": touch["kind"],
-            "inbound": bool(touch["inbound"]),
-            "replied": bool(touch["replied"]),
-            "who": touch["who"],
-            "note": touch["note"],
-            "followup_id": touch["followup_id"],
-            "owe": touch["owe"],
-            "away_until": touch["away_until"],
-            "signal": touch["signal"],
-        },
+        "touch": {**touch_record_json(touch), "deal_id": deal_id},
         "verdict": verdict_json(outcome.verdict),
         "change": (
             None
@@ -507,20 +515,20 @@ def touch_json(touch: Mapping[str, Any], outcome: Outcome) -> dict[str, Any]:
 
 def touch_screen(
     con: Console,
-    touch: Mapping[str, Any],
+    touch: Touch,
     deal: Mapping[str, Any],
     outcome: Outcome,
     followup_row: Mapping[str, Any] | None,
 ) -> None:
     from rich.text import Text
 
-    direction = "from" if touch["inbound"] else "to"
+    direction = "from" if touch.inbound else "to"
     line = Text("logged ", style="dim")
-    line.append(f"{touch['kind']}")
-    if touch["who"]:
-        line.append(f" {direction} {clean(touch['who'])}")
-    line.append(f" on {touch['date']}")
-    if touch["replied"] or touch["inbound"]:
+    line.append(touch.kind.value)
+    if touch.who:
+        line.append(f" {direction} {clean(touch.who)}")
+    line.append(f" on {touch.date.isoformat()}")
+    if touch.two_way:
         line.append("  (two-way: the count starts again)", style="green")
     if followup_row is not None:
         line.append(f"  · {followup_ref(followup_row['id'])} done", style="dim")
@@ -540,9 +548,7 @@ def touch_screen(
     if outcome.plan:
         first = outcome.plan[0]
         upcoming = Text("next: ", style="dim")
-        upcoming.append(
-            f"{followup_ref(first['id'])} {short_day(first['due'], date.fromisoformat(touch['date']))}  "
-        )
+        upcoming.append(f"{followup_ref(first['id'])} {short_day(first['due'], touch.date)}  ")
         upcoming.append(clean(first["bring"]))
         con.print(upcoming)
     else:

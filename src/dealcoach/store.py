@@ -805,11 +805,11 @@ class Store:
                 },
             )
 
-    def touch_row(self, touch_id: int) -> Row:
+    def touch(self, touch_id: int) -> Touch:
         row = self._row("SELECT * FROM touches WHERE id = ?", (touch_id,))
         if row is None:
             raise NotFound(f"no touch {touch_id}")
-        return row
+        return _touch(row)
 
     def close_owes(self, deal_id: int, *, on: date, touch_id: int | None = None) -> int:
         """What we owed the buyer has been delivered: one touch, or all open ones of the deal."""

@@ -319,10 +319,10 @@ def _report_touch(
 ) -> None:
     from dealcoach import render
 
-    touch = store.touch_row(touch_id)
-    deal = store.deal(touch["deal_id"])
+    touch = store.touch(touch_id)
+    deal = store.deal(outcome.deal_id)
     if json_out:
-        render.write_json(render.touch_json(touch, outcome))
+        render.write_json(render.touch_json(touch, outcome.deal_id, outcome))
         return
     render.touch_screen(render.console(), touch, deal, outcome, followup_row)
 
