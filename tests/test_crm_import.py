@@ -96,7 +96,9 @@ def dump(db: Path) -> list[str]:
 
 
 def problem_lines(result: Any) -> list[str]:
-    assert result.exit_code == 1, result.stderr
+    """A choice out of its list is a usage error (exit 2); every other problem exits 1."""
+    usage = "dealcoach: unknown " in result.stderr
+    assert result.exit_code == (2 if usage else 1), result.stderr
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert all(line.startswith("dealcoach: ") for line in lines)

@@ -18,13 +18,14 @@ STATUSES: dict[str, str | None] = {
 
 
 def pick(option: str, value: str | None, valid: Mapping[str, str | None]) -> str | None:
-    """Our own choice parsing: a bad value is a one-line error (exit 1) listing the good ones."""
+    """Our own choice parsing (case and `-`/`_` forgiving): a value out of the list is a usage
+    error, exit 2 as DESIGN.md says for Typer's own choices, in one line listing the good ones."""
     from dealcoach.errors import BadInput
 
     key = (value or "").strip().lower()
     if key in valid:
         return valid[key]
-    raise BadInput(f"unknown {option} {value!r}; use one of {', '.join(valid)}")
+    raise BadInput(f"unknown {option} {value!r}; use one of {', '.join(valid)}", exit_code=2)
 
 
 JsonOpt = Annotated[
