@@ -582,3 +582,42 @@ def test_agenda_to_csv_example(pipeline: Path, tmp_path: Path, dealcoach_home: P
         assert row["status"] == "planned"
         assert int(row["deal_id"]) in open_deals
         assert max(row["due"], row["snoozed_until"] or row["due"]) <= "2026-11-25"
+
+
+def test_output_to_a_device_or_pipe_writes_into_it_and_never_replaces_it(
+    pipeline: Path, tmp_path: Path
+) -> None:
+    """`--output /dev/null` once replaced /dev/null with a regular file (temp file + rename)."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = bytearray()
+
+    def reader() -> None:
+        fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            import time
+
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                try:
+                    chunk = os.read(fd, 65536)
+                except BlockingIOError:
+                    chunk = None
+                if chunk:
+                    received.extend(chunk)
+                elif chunk == b"" and received:
+                    return
+                time.sleep(0.01)
+        finally:
+            os.close(fd)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    result = run("export", "deals", "--output", str(fifo))
+    thread.join(timeout=30)
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert received.startswith(b"id,account,")

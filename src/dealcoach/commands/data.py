@@ -200,6 +200,17 @@ def _open_sink(output: Path | None) -> Iterator[BinaryIO]:
     target = output.expanduser()
     if target.is_dir():
         raise BadInput(f"{output} is a folder; give a file name")
+    if target.exists() and not target.is_file():
+        # a device or a pipe (/dev/null, a FIFO): write into it; renaming would replace it
+        try:
+            special = target.open("wb")
+        except OSError as exc:
+            raise BadInput(
+                f"cannot write {output} ({exc.strerror}); choose another place"
+            ) from None
+        with special:
+            yield special
+        return
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         handle = temporary.open("wb")
