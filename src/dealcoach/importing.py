@@ -1133,17 +1133,6 @@ def _crm_date(
 
 # -- what a CRM import changes ---------------------------------------------------------------------
 
-CRM_COLUMNS = (
-    "account",
-    "title",
-    "value",
-    "currency",
-    "stage",
-    "decision_date",
-    "crm_owner",
-    "crm_next_step",
-)
-
 
 @dataclass(frozen=True)
 class CrmAction:

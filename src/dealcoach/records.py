@@ -12,6 +12,18 @@ if TYPE_CHECKING:  # annotations only: records stay cheap to import on `next`'s 
     from dealcoach.models import Answers, Strategy
 
 
+CRM_COLUMNS = (  # the deal columns a CRM import owns and may update; never the interview's
+    "account",
+    "title",
+    "value",
+    "currency",
+    "stage",
+    "decision_date",
+    "crm_owner",
+    "crm_next_step",
+)
+
+
 class StopReason(StrEnum):
     """What the buyer said that stops or pauses the deal (answers `signals.stop_reason`)."""
 

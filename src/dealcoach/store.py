@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from dealcoach.errors import BadInput, NotFound, StoreError
 from dealcoach.records import (
+    CRM_COLUMNS,
     DealFacts,
     Decision,
     PlannedFollowUp,
@@ -975,16 +976,7 @@ class Store:
         {"deals", "stakeholders", "steps", "followups", "touches", "interviews"}
     )
     _NAME = re.compile(r"[a-z_]{1,40}")  # table and column names built into export SQL
-    _CRM_UPDATE = (
-        "account",
-        "title",
-        "value",
-        "currency",
-        "stage",
-        "decision_date",
-        "crm_owner",
-        "crm_next_step",
-    )
+    _CRM_UPDATE = CRM_COLUMNS
     _CRM_INSERT = (
         *_CRM_UPDATE,
         "status",
