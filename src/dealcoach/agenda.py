@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from dealcoach.workdays import WorkCalendar
 
@@ -283,3 +284,17 @@ def _month_day(day: date) -> str:
 def _weekday_date(day: date) -> str:
     """English whatever the locale: `Thu Dec 03`."""
     return f"{_DAYS[day.weekday()]} {_month_day(day)}"
+
+
+def stale(
+    candidates: Sequence[Mapping[str, Any]], today: date, limits: Mapping[str, int]
+) -> list[dict[str, Any]]:
+    """Deals with nothing ahead and no touch for longer than their stage allows (per-stage days
+    from config.toml), each with `quiet_days` and `allowed` for the reason line."""
+    found = []
+    for row in candidates:
+        quiet = (today - date.fromisoformat(row["last_touch"])).days
+        allowed = limits.get(row["stage"] or "lead", 30)
+        if quiet > allowed:
+            found.append({**row, "quiet_days": quiet, "allowed": allowed})
+    return found

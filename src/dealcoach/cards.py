@@ -14,7 +14,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from dealcoach import render
-from dealcoach.models import Answers, Role
+from dealcoach.contact import POWER_ROLES
+from dealcoach.models import Answers
 from dealcoach.records import Touch, Verdict
 
 if TYPE_CHECKING:
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 
 Row = Mapping[str, Any]
 
-SIGNERS = {Role.decision_maker.value, Role.economic_buyer.value}
 TYPE_WORD = {"new": "new business", "expansion": "expansion", "renewal": "renewal"}
 STANCE_STYLE = {"supportive": "green", "skeptical": "red"}
 STATUS_STYLE = {"open": "", "won": "bold green", "lost": "bold red", "let_go": "bold yellow"}
@@ -297,7 +297,7 @@ def who_section(people: Sequence[Row]) -> list[RenderableType]:
         stance = str(person.get("stance") or "")
         table.add_row(name, role, met, _text(stance, STANCE_STYLE.get(stance, "")))
     parts: list[RenderableType] = [table]
-    signers = [p for p in people if p.get("role") in SIGNERS]
+    signers = [p for p in people if p.get("role") in POWER_ROLES]
     if not signers:
         parts.append(_gap("no decision maker"))
     elif not any(p.get("met") for p in signers):

@@ -89,6 +89,16 @@ class Settings(BaseModel):
     def _upper(cls, value: str) -> str:
         return value.strip().upper()
 
+    def in_home(self, value: Decimal | None, currency: str | None) -> Decimal | None:
+        """A value in the rep's home currency, or None when it cannot be compared (no rate)."""
+        if value is None:
+            return None
+        currency = currency or self.home_currency
+        if currency == self.home_currency:
+            return value
+        rate = self.rates.get(currency)
+        return value * rate if rate is not None else None
+
 
 def load_settings(path: Path | None = None) -> Settings:
     """The settings from config.toml, or the defaults when there is none."""

@@ -24,6 +24,7 @@ from typing import Any
 from dealcoach.dates import EARLIEST, LATEST
 from dealcoach.errors import BadInput
 from dealcoach.exporting import GUARD, TABLES, Column, Kind, Table, json_cell
+from dealcoach.records import STAGES
 
 Progress = Callable[[int, int], None]  # (line reached, lines in the file), now and then
 _Tick = Callable[[int], None]
@@ -736,8 +737,7 @@ FIELDS: dict[str, str] = {
     "owner": "the deal's owner in the CRM",
     "next_step": "the CRM's next step",
 }
-DEALCOACH_STAGES = ("lead", "qualified", "prospect", "opportunity", "closing")
-STAGE_TARGETS = (*DEALCOACH_STAGES, "won", "lost")
+STAGE_TARGETS = (*STAGES, "won", "lost")
 STATUS_WORDS = {"open": "open", "won": "won", "lost": "lost"}
 
 

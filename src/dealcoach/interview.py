@@ -649,21 +649,35 @@ class Interview:
             not_after=self.today,
         )
 
+    def _review(
+        self,
+        section: str,
+        heading: str,
+        line: Callable[[dict[str, Any]], str],
+        name_key: str,
+        edit: Callable[..., Steps],
+    ) -> Steps:
+        """Pre-filled people or steps: keep them all, or keep / update / remove each one."""
+        items = self._list(section)
+        if not items:
+            return
+        yield Say(heading + "\n" + "\n".join(line(item) for item in items), "info")
+        keep = yield from self._confirm(f"{section}.keep", "Keep them as they are?", True)
+        if keep:
+            return
+        for item in list(items):
+            name = shown(item.get(name_key) or "?")
+            index = items.index(item)
+            action = yield from self._action(f"{section}.{index}", f"{name}?", REVIEW_TITLES)
+            if action == "remove":
+                items.remove(item)
+                self.revision += 1
+            elif action == "update":
+                yield from edit(item, index, ask_name=True)
+
     def _ask_who(self) -> Steps:
+        yield from self._review("who", "Known people:", _person_line, "name", self._person)
         people = self._list("who")
-        if people:
-            yield Say("Known people:\n" + "\n".join(_person_line(p) for p in people), "info")
-            keep = yield from self._confirm("who.keep", "Keep them as they are?", True)
-            if not keep:
-                for person in list(people):
-                    name = shown(person.get("name") or "?")
-                    index = people.index(person)
-                    action = yield from self._action(f"who.{index}", f"{name}?", REVIEW_TITLES)
-                    if action == "remove":
-                        people.remove(person)
-                        self.revision += 1
-                    elif action == "update":
-                        yield from self._person(person, index, ask_name=True)
         yield from self._add_people(first_default=not people and not self.requalify)
 
     def _add_people(self, *, first_default: bool, first_message: str = "Add a person?") -> Steps:
@@ -707,20 +721,8 @@ class Interview:
         yield from self._select(person, "stance", f"{key}.stance", "Their stance?", STANCE_TITLES)
 
     def _ask_what(self) -> Steps:
+        yield from self._review("what", "Their steps so far:", _step_line, "step", self._step)
         steps = self._list("what")
-        if steps:
-            yield Say("Their steps so far:\n" + "\n".join(_step_line(s) for s in steps), "info")
-            keep = yield from self._confirm("what.keep", "Keep them as they are?", True)
-            if not keep:
-                for step in list(steps):
-                    name = shown(step.get("step") or "?")
-                    index = steps.index(step)
-                    action = yield from self._action(f"what.{index}", f"{name}?", REVIEW_TITLES)
-                    if action == "remove":
-                        steps.remove(step)
-                        self.revision += 1
-                    elif action == "update":
-                        yield from self._step(step, index, ask_name=True)
         yield from self._add_steps(first_default=not steps and not self.requalify)
 
     def _add_steps(

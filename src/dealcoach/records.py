@@ -12,6 +12,8 @@ if TYPE_CHECKING:  # annotations only: records stay cheap to import on `next`'s 
     from dealcoach.models import Answers, Strategy
 
 
+STAGES = ("lead", "qualified", "prospect", "opportunity", "closing")  # models.Stage, in order
+
 CRM_COLUMNS = (  # the deal columns a CRM import owns and may update; never the interview's
     "account",
     "title",

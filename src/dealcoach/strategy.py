@@ -11,18 +11,6 @@ from dealcoach.records import StrategyChoice
 EARLY_STAGES = {Stage.lead, Stage.qualified, Stage.prospect}
 
 
-def home_value(answers: Answers, home_currency: str, settings: Settings) -> Decimal | None:
-    """The deal's value in the rep's home currency, or None when it cannot be compared."""
-    value = answers.deal.value
-    if value is None:
-        return None
-    currency = answers.deal.currency or home_currency
-    if currency == home_currency:
-        return value
-    rate = settings.rates.get(currency)
-    return value * rate if rate is not None else None
-
-
 def _money(value: Decimal) -> str:
     return f"{value:,.0f}"
 
@@ -32,7 +20,7 @@ def choose(answers: Answers, median: Decimal | None, settings: Settings) -> Stra
     requested = answers.deal.strategy
     if requested is not Strategy.hybrid:
         return StrategyChoice(requested, "chosen in the interview")
-    value = home_value(answers, settings.home_currency, settings)
+    value = settings.in_home(answers.deal.value, answers.deal.currency)
     people = len(answers.who)
     pain = answers.readiness.pain
     if value is not None and median and value >= 2 * median:

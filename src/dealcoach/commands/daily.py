@@ -105,7 +105,7 @@ def next_(
         decided_ids = {row["id"] for row in decided}
         stale = [
             row
-            for row in _stale(store.stale_candidates(today), today, settings.stale_days)
+            for row in agenda.stale(store.stale_candidates(today), today, settings.stale_days)
             if row["id"] not in decided_ids
         ]
         unqualified = store.unqualified_deals()
@@ -132,29 +132,13 @@ def next_(
     )
 
 
-def _stale(rows: list[dict[str, Any]], today: date, limits: dict[str, int]) -> list[dict[str, Any]]:
-    found = []
-    for row in rows:
-        last = date.fromisoformat(row["last_touch"])
-        allowed = limits.get(row["stage"] or "lead", 30)
-        if (today - last).days > allowed:
-            found.append({**row, "quiet_days": (today - last).days, "allowed": allowed})
-    return found
-
-
 def _due_item(row: dict[str, Any], settings: Any) -> Any:
     from decimal import Decimal
 
     from dealcoach.agenda import DueItem
 
-    value = None
-    if row["value"] is not None:
-        amount = Decimal(row["value"])
-        currency = row["currency"] or settings.home_currency
-        if currency == settings.home_currency:
-            value = amount
-        elif currency in settings.rates:
-            value = amount * settings.rates[currency]
+    amount = Decimal(row["value"]) if row["value"] is not None else None
+    value = settings.in_home(amount, row["currency"])
     return DueItem(
         followup_id=row["id"],
         deal_id=row["deal_id"],

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from dealcoach.commands.options import STATUSES, JsonOpt, pick
+from dealcoach.records import STAGES
 
 if TYPE_CHECKING:
     from dealcoach.cards import Card, PipelineLine
@@ -28,7 +29,6 @@ DealArg = Annotated[
     ),
 ]
 
-STAGES = ("lead", "qualified", "prospect", "opportunity", "closing")  # models.Stage, in order
 STRATEGIES: dict[str, str | None] = {
     "hybrid": "hybrid",
     "acceleration": "acceleration",
