@@ -338,7 +338,9 @@ class _Builder:
     def fill(self, touches: list[PlannedFollowUp]) -> None:
         """Discovery and cadence touches in the gaps, up to the unanswered ceiling."""
         counted = [t.date for t in self.state.attempts]
-        counted += [self.effective(t) for t in touches if t.counts and self.counts_on(t.due)]
+        counted += [
+            self.effective(t) for t in touches if t.counts and self.counts_on(self.effective(t))
+        ]
         counting = len(counted)
         last = max(counted + self.sent_since_contact(), default=None)
         per_person: dict[str, int] = {}
