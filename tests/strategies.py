@@ -7,6 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from dealcoach.answer_record import record_of
 from dealcoach.models import Answers
 from dealcoach.records import DealFacts, Touch, TouchKind
 
@@ -114,7 +115,9 @@ def histories(draw: st.DrawFn) -> tuple[Touch, ...]:
 
 
 def facts_for(doc: dict[str, Any], touches: tuple[Touch, ...] = (), **extra: Any) -> DealFacts:
-    answers = Answers.model_validate(doc, context={"today": TODAY})
+    answers = record_of(
+        Answers.model_validate(doc, context={"today": TODAY})
+    )  # as the store reads it
     return DealFacts(
         created=TODAY - timedelta(days=30),
         answers=answers,

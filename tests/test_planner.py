@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 
 from dealcoach import contact, planner, strategy, verdict
+from dealcoach.answer_record import record_of
 from dealcoach.config import Settings
 from dealcoach.models import Answers, Owner, step_keys
 from dealcoach.records import Decision, Plan, Touch, TouchKind
@@ -225,7 +226,7 @@ def test_hybrid_picks_a_strategy_and_says_why(changes: dict[str, Any], expected:
     if "fit" in changes:
         doc["readiness"] = {"fit": changes["fit"]}
     answers = Answers.model_validate(doc)
-    choice = strategy.choose(answers, Decimal(40000), SETTINGS)
+    choice = strategy.choose(record_of(answers), Decimal(40000), SETTINGS)
     assert choice.strategy.value == expected
     assert choice.why
 

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from dealcoach import render
 from dealcoach.contact import POWER_ROLES
-from dealcoach.models import Answers
 from dealcoach.records import Touch, Verdict
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.text import Text
+
+    from dealcoach.models import Answers
 
 Row = Mapping[str, Any]
 

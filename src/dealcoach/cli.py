@@ -13,6 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from dealcoach import __version__
+from dealcoach.cli_params import prime
 from dealcoach.errors import DealcoachError
 
 GLOBAL_FLAGS = {"--debug"}
@@ -40,7 +41,14 @@ class _Boundary(TyperGroup):
     """Prints a DealcoachError as one line on stderr and exits with its code; never a traceback."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        prime(self, ctx)
         return super().parse_args(ctx, hoist_globals(args))
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            prime(command, ctx)
+        return name, command, rest
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -73,25 +81,12 @@ def _report(ctx: Any, message: str) -> None:
     sys.stderr.flush()
 
 
-app = typer.Typer(
-    name="dealcoach",
-    cls=_Boundary,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    help="A coach between a B2B meeting and a signature: qualify a deal, plan informed "
-    "follow-ups, and know when to let go.",
-)
-
-
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"dealcoach {__version__}\n")
         raise typer.Exit()
 
 
-@app.callback()
 def _global_options(
     ctx: typer.Context,
     db: Annotated[
@@ -121,28 +116,58 @@ def _global_options(
     ctx.obj = Globals(db=db, today_text=today, debug=debug)
 
 
-def _register() -> None:
-    from dealcoach.commands import care, daily, pipeline, qualify
-
-    app.command(name="qualify")(qualify.qualify)
-    app.command(name="next")(daily.next_)
-    app.command(name="done")(daily.done)
-    app.command(name="log")(daily.log)
-    app.command(name="snooze")(daily.snooze)
-    app.command(name="keep")(daily.keep)
-    app.command(name="close")(daily.close)
-    app.command(name="show")(pipeline.show)
-    app.command(name="list")(pipeline.list_deals)
-    app.command(name="plan")(pipeline.plan)
-    app.command(name="backup")(care.backup)
-    app.command(name="doctor")(care.doctor)
-    from dealcoach.commands import data
-
-    app.command(name="export")(data.export)
-    app.command(name="import")(data.import_)
+# name -> (module under dealcoach.commands, function); in the order `--help` lists them
+COMMANDS: dict[str, tuple[str, str]] = {
+    "qualify": ("qualify", "qualify"),
+    "next": ("daily", "next_"),
+    "done": ("daily", "done"),
+    "log": ("daily", "log"),
+    "snooze": ("daily", "snooze"),
+    "keep": ("daily", "keep"),
+    "close": ("daily", "close"),
+    "show": ("pipeline", "show"),
+    "list": ("pipeline", "list_deals"),
+    "plan": ("pipeline", "plan"),
+    "backup": ("care", "backup"),
+    "doctor": ("care", "doctor"),
+    "export": ("data", "export"),
+    "import": ("data", "import_"),
+}
 
 
-_register()
+def build_app(only: str | None = None) -> typer.Typer:
+    """The Typer app with every command, or with `only` that one.
+
+    Typer builds each registered command's parameters on every run (about 1 ms a command), so
+    `main` registers just the command it runs; help and unknown names get them all.
+    """
+    from importlib import import_module
+
+    app = typer.Typer(
+        name="dealcoach",
+        cls=_Boundary,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        help="A coach between a B2B meeting and a signature: qualify a deal, plan informed "
+        "follow-ups, and know when to let go.",
+    )
+    app.callback()(_global_options)
+    for name, (module, function) in COMMANDS.items():
+        if only is None or name == only:
+            command = getattr(import_module(f"dealcoach.commands.{module}"), function)
+            app.command(name=name)(command)
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    """`dealcoach.cli.app`: the whole app, built on first use (tests, docs, profiling)."""
+    if name == "app":
+        built = build_app()
+        globals()["app"] = built
+        return built
+    raise AttributeError(name)
 
 
 def hoist_globals(argv: list[str]) -> list[str]:
@@ -167,6 +192,24 @@ def hoist_globals(argv: list[str]) -> list[str]:
     return front + rest
 
 
+def command_name(argv: list[str]) -> str | None:
+    """The command `argv` runs, when it names one; None for help, a typo or nothing."""
+    hoisted = hoist_globals(argv)
+    i = 0
+    while i < len(hoisted):
+        arg = hoisted[i]
+        if arg in GLOBAL_OPTIONS:
+            i += 2
+            continue
+        if arg.startswith("-"):
+            if arg.split("=", 1)[0] in GLOBAL_OPTIONS or arg in GLOBAL_FLAGS:
+                i += 1
+                continue
+            return None  # --help, --version or a stray option: let Typer answer it
+        return arg if arg in COMMANDS else None
+    return None
+
+
 def main() -> None:
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
-    app(prog_name="dealcoach")
+    build_app(command_name(sys.argv[1:]))(prog_name="dealcoach")

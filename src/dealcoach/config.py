@@ -3,38 +3,26 @@
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dealcoach import paths
 from dealcoach.errors import BadInput
 
 
-class Cadence(BaseModel):
-    """How hard one strategy follows up; every value can be changed in config.toml."""
+@dataclass(frozen=True)
+class Cadence:
+    """How hard one strategy follows up; every value can be changed in config.toml.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    The bounds of each value are checked where config.toml is read (`config_file.py`).
+    """
 
-    first: int = Field(1, ge=0, le=10, description="business days from the meeting to the recap")
-    spacing: tuple[int, ...] = Field(
-        (5,), min_length=1, description="business days between unanswered touches"
-    )
-    ceiling: int = Field(
-        3, ge=1, le=10, description="unanswered touches before the deal goes quiet"
-    )
-    other_stakeholder: int = Field(
-        0, ge=0, le=3, description="extra touches to another stakeholder"
-    )
-    check_back_days: int = Field(90, ge=1, le=730, description="nurture check-back, in days")
-
-    @field_validator("spacing")
-    @classmethod
-    def _positive(cls, value: tuple[int, ...]) -> tuple[int, ...]:
-        if any(step < 1 or step > 60 for step in value):
-            raise ValueError("each spacing must be 1..60 business days")
-        return value
+    first: int = 1  # business days from the meeting to the recap
+    spacing: tuple[int, ...] = (5,)  # business days between unanswered touches
+    ceiling: int = 3  # unanswered touches before the deal goes quiet
+    other_stakeholder: int = 0  # extra touches to another stakeholder
+    check_back_days: int = 90  # nurture check-back, in days
 
 
 DEFAULT_CADENCES: dict[str, Cadence] = {
@@ -46,48 +34,15 @@ DEFAULT_CADENCES: dict[str, Cadence] = {
 DEFAULT_STALE_DAYS = {"lead": 14, "qualified": 21, "prospect": 30, "opportunity": 45, "closing": 21}
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True)
+class Settings:
+    """The rep's settings; a plain record so that a day without config.toml never loads pydantic."""
 
     country: str = "US"
     home_currency: str = "USD"
-    rates: dict[str, Decimal] = Field(default_factory=dict)
-    cadence: dict[str, Cadence] = Field(default_factory=lambda: dict(DEFAULT_CADENCES))
-    stale_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_STALE_DAYS))
-
-    @field_validator("cadence", mode="before")
-    @classmethod
-    def _merge_cadence(cls, value: object) -> object:
-        if not isinstance(value, dict):
-            return value
-        merged: dict[str, object] = {}
-        for name, default in DEFAULT_CADENCES.items():
-            given = value.get(name, {})
-            merged[name] = {**default.model_dump(), **given} if isinstance(given, dict) else given
-        unknown = set(value) - set(DEFAULT_CADENCES)
-        if unknown:
-            raise ValueError(f"unknown strategy {sorted(unknown)[0]!r}")
-        return merged
-
-    @field_validator("stale_days", mode="before")
-    @classmethod
-    def _merge_stale(cls, value: object) -> object:
-        if isinstance(value, dict):
-            return {**DEFAULT_STALE_DAYS, **value}
-        return value
-
-    @field_validator("stale_days")
-    @classmethod
-    def _stale_range(cls, value: dict[str, int]) -> dict[str, int]:
-        for stage, days in value.items():
-            if not 1 <= days <= 3650:
-                raise ValueError(f"{stage}: {days} days; use 1 to 3650")
-        return value
-
-    @field_validator("country", "home_currency")
-    @classmethod
-    def _upper(cls, value: str) -> str:
-        return value.strip().upper()
+    rates: dict[str, Decimal] = field(default_factory=dict)
+    cadence: dict[str, Cadence] = field(default_factory=lambda: dict(DEFAULT_CADENCES))
+    stale_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_STALE_DAYS))
 
     def in_home(self, value: Decimal | None, currency: str | None) -> Decimal | None:
         """A value in the rep's home currency, or None when it cannot be compared (no rate)."""
@@ -110,10 +65,9 @@ def load_settings(path: Path | None = None) -> Settings:
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(f"cannot read {path}: {exc}; fix or remove the file") from None
     try:
-        return Settings.model_validate(tomllib.loads(text))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise BadInput(f"{path}: not valid TOML ({exc}); fix or remove the file") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise BadInput(f"{path}: {where}: {first['msg']}; fix or remove the file") from None
+    from dealcoach.config_file import settings_from
+
+    return settings_from(data, path)

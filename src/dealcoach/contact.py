@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from dealcoach.answer_record import AnswersRecord, Owner
 from dealcoach.dates import LATEST
-from dealcoach.models import Answers, Owner
 from dealcoach.records import DealFacts, Touch
 from dealcoach.workdays import WorkCalendar
 
@@ -37,7 +37,7 @@ class ContactState:
         return sum(1 for t in self.attempts if t.who == who)
 
 
-def buyer_steps(answers: Answers) -> list[tuple[str, date]]:
+def buyer_steps(answers: AnswersRecord) -> list[tuple[str, date]]:
     return [
         (s.step, s.date)
         for s in answers.what
@@ -91,7 +91,7 @@ POWER_ROLES = {"decision_maker", "economic_buyer"}
 MAIN_ORDER = ("champion", "decision_maker", "economic_buyer", "influencer", "user", "procurement")
 
 
-def main_contact(answers: Answers) -> str:
+def main_contact(answers: AnswersRecord) -> str:
     """The person the plan writes to first: the champion, else the most senior known."""
     for role in MAIN_ORDER:
         for person in answers.who:
@@ -101,7 +101,7 @@ def main_contact(answers: Answers) -> str:
     return non_blockers[0].name if non_blockers else ""
 
 
-def other_contact(answers: Answers, main: str) -> str:
+def other_contact(answers: AnswersRecord, main: str) -> str:
     """A second person to write to when the first has gone quiet (multi-threading)."""
     others = [
         p for p in answers.who if p.name != main and (p.role is None or p.role.value != "blocker")

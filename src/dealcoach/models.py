@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
@@ -17,81 +15,26 @@ from pydantic import (
     field_validator,
 )
 
+from dealcoach.answer_record import (
+    LET_GO_STOPS,
+    MAX_VALUE,
+    NURTURE_STOPS,
+    STAGE_ORDER,
+    Budget,
+    DealType,
+    Journey,
+    Owner,
+    Role,
+    Sector,
+    Source,
+    Stage,
+    Stance,
+    Strategy,
+    step_keys,
+)
 from dealcoach.dates import check_range, parse_date
 from dealcoach.errors import BadDate
 from dealcoach.records import StopReason
-
-MAX_VALUE = Decimal("1e15")
-
-
-class Stage(StrEnum):
-    lead = "lead"
-    qualified = "qualified"
-    prospect = "prospect"
-    opportunity = "opportunity"
-    closing = "closing"
-
-
-STAGE_ORDER = list(Stage)
-
-
-class DealType(StrEnum):
-    new = "new"
-    expansion = "expansion"
-    renewal = "renewal"
-
-
-class Sector(StrEnum):
-    public = "public"
-    private = "private"
-    nonprofit = "nonprofit"
-
-
-class Strategy(StrEnum):
-    hybrid = "hybrid"
-    acceleration = "acceleration"
-    decision_support = "decision_support"
-    selectivity = "selectivity"
-
-
-class Role(StrEnum):
-    decision_maker = "decision_maker"
-    economic_buyer = "economic_buyer"
-    champion = "champion"
-    influencer = "influencer"
-    user = "user"
-    procurement = "procurement"
-    blocker = "blocker"
-
-
-class Stance(StrEnum):
-    supportive = "supportive"
-    neutral = "neutral"
-    skeptical = "skeptical"
-
-
-class Owner(StrEnum):
-    buyer = "buyer"
-    us = "us"
-    both = "both"
-
-
-class Budget(StrEnum):
-    approved = "approved"
-    needs_approval = "needs_approval"
-    unknown = "unknown"
-    none = "none"
-
-
-class Journey(StrEnum):
-    recognizing = "recognizing"
-    exploring = "exploring"
-    comparing = "comparing"
-    deciding = "deciding"
-
-
-NURTURE_STOPS = {StopReason.lost_funding, StopReason.back_burner}
-LET_GO_STOPS = {StopReason.new_direction, StopReason.need_not_served, StopReason.chose_other}
 
 
 def _read_date(value: Any, info: ValidationInfo) -> Any:
@@ -241,30 +184,33 @@ class Answers(Section):
         return self.model_dump(mode="json", exclude_none=True)
 
 
-def step_keys(names: list[str]) -> list[str]:
-    """Stable keys for a deal's buyer steps: the normalised name, numbered when repeated."""
-    keys: list[str] = []
-    for name in names:
-        base = re.sub(r"[^0-9a-z]+", "-", " ".join(name.lower().split())).strip("-") or "step"
-        key, n = base, 2
-        while key in keys:
-            key, n = f"{base}-{n}", n + 1
-        keys.append(key)
-    return keys
-
-
-class Source(StrEnum):
-    """Where a deal came from; the answers file also accepts free text (kept as written)."""
-
-    inbound = "inbound"
-    outbound = "outbound"
-    referral = "referral"
-    partner = "partner"
-    other = "other"
-
-    @classmethod
-    def of(cls, text: str) -> Source:
-        try:
-            return cls(text.strip().lower())
-        except ValueError:
-            return cls.other
+__all__ = [
+    "LET_GO_STOPS",
+    "MAX_VALUE",
+    "NURTURE_STOPS",
+    "STAGE_ORDER",
+    "Answers",
+    "Budget",
+    "BuyerStep",
+    "DateIn",
+    "DealAnswers",
+    "DealType",
+    "How",
+    "Journey",
+    "NextStep",
+    "Owner",
+    "Readiness",
+    "Role",
+    "Section",
+    "Sector",
+    "Signals",
+    "Source",
+    "Stage",
+    "Stakeholder",
+    "Stance",
+    "StopReason",
+    "Strategy",
+    "Text",
+    "When",
+    "step_keys",
+]

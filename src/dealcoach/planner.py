@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from dealcoach import contact, strategy
+from dealcoach.answer_record import AnswersRecord, DealType, Owner, Stage, StepRecord, step_keys
 from dealcoach.config import Cadence, Settings
 from dealcoach.dates import LATEST
-from dealcoach.models import Answers, BuyerStep, DealType, Owner, Stage, step_keys
 from dealcoach.records import DealFacts, Decision, Plan, PlannedFollowUp, Verdict
 from dealcoach.workdays import WorkCalendar
 
@@ -29,7 +29,7 @@ CLOSE_PLAN_ITEMS = ("signer", "legal review", "security review", "vendor set-up"
 @dataclass(frozen=True)
 class _Dated:
     key: str
-    step: BuyerStep
+    step: StepRecord
 
 
 def plan(
@@ -56,7 +56,7 @@ class _Builder:
     def __init__(
         self,
         facts: DealFacts,
-        answers: Answers,
+        answers: AnswersRecord,
         verdict: Verdict,
         today: date,
         settings: Settings,
@@ -692,7 +692,7 @@ def _merge(first: PlannedFollowUp, second: PlannedFollowUp) -> PlannedFollowUp:
     )
 
 
-def answers_goal(answers: Answers) -> bool:
+def answers_goal(answers: AnswersRecord) -> bool:
     return bool(answers.how.metrics or answers.deal.title)
 
 

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: records stay cheap to import on `next`'s path
-    from dealcoach.models import Answers, Strategy
+    from dealcoach.answer_record import AnswersRecord, Strategy
 
 
 STAGES = ("lead", "qualified", "prospect", "opportunity", "closing")  # models.Stage, in order
@@ -84,7 +84,7 @@ class DealFacts:
     """Everything the planner and the verdict read about one deal, and nothing they write."""
 
     created: date
-    answers: Answers | None
+    answers: AnswersRecord | None
     touches: tuple[Touch, ...] = ()
     decision_dates: tuple[date | None, ...] = ()  # one per interview, oldest first
     sent_keys: frozenset[str] = frozenset()  # follow-up keys already done

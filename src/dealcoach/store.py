@@ -56,6 +56,7 @@ _FOLLOWUP_ID = re.compile(r"[fF]?(\d{1,18})")
 Row = dict[str, Any]
 
 if TYPE_CHECKING:  # the pydantic models load only on the paths that need them (start-up)
+    from dealcoach.answer_record import AnswersRecord
     from dealcoach.models import Answers, BuyerStep, Stakeholder
 
 
@@ -557,25 +558,28 @@ class Store:
 
     def latest_answers(self, deal_id: int) -> Answers | None:
         """The answers of the deal's newest interview, or None for a deal never qualified."""
-        row = self._row(
+        row = self._latest_interview(deal_id)
+        return None if row is None else _checked_answers(row, deal_id)
+
+    def latest_record(self, deal_id: int) -> AnswersRecord | None:
+        """The same answers as plain records, for the planner and the verdict: no pydantic
+        unless the stored document is not in the form dealcoach writes."""
+        row = self._latest_interview(deal_id)
+        if row is None:
+            return None
+        from dealcoach.answer_record import NotARecord, from_document, record_of
+
+        try:
+            return from_document(json.loads(row["answers"]))
+        except (NotARecord, ValueError, TypeError):
+            return record_of(_checked_answers(row, deal_id))
+
+    def _latest_interview(self, deal_id: int) -> Row | None:
+        return self._row(
             "SELECT id, answers, taken_on FROM interviews WHERE deal_id = ?"
             " ORDER BY taken_on DESC, id DESC LIMIT 1",
             (deal_id,),
         )
-        if row is None:
-            return None
-        try:
-            from dealcoach.models import Answers
-
-            return Answers.model_validate(
-                json.loads(row["answers"]),
-                context={"today": date.fromisoformat(row["taken_on"])},
-            )
-        except ValueError as exc:  # pydantic's ValidationError is a ValueError
-            raise StoreError(
-                f"the stored interview {row['id']} of D{deal_id} cannot be read ({exc.__class__.__name__});"
-                f" run dealcoach qualify D{deal_id} again"
-            ) from exc
 
     def interviews(self, deal_id: int) -> list[Row]:
         """The deal's interviews, oldest first; `answers` is the stored JSON text."""
@@ -617,7 +621,7 @@ class Store:
             currency = home_currency.strip().upper()
             return DealFacts(
                 created=date.fromisoformat(deal["created"]),
-                answers=self.latest_answers(deal_id),
+                answers=self.latest_record(deal_id),
                 touches=tuple(self.touches(deal_id)),
                 decision_dates=tuple(_date(row["decision_date"]) for row in interviews),
                 sent_keys=frozenset(
@@ -1265,3 +1269,19 @@ def _reasons_json(reasons: Sequence[Reason]) -> str:
         [{"signal": reason.signal, "detail": reason.detail} for reason in reasons],
         ensure_ascii=False,
     )
+
+
+def _checked_answers(row: Row, deal_id: int) -> Answers:
+    """A stored interview read through the answers schema (pydantic)."""
+    try:
+        from dealcoach.models import Answers
+
+        return Answers.model_validate(
+            json.loads(row["answers"]),
+            context={"today": date.fromisoformat(row["taken_on"])},
+        )
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        raise StoreError(
+            f"the stored interview {row['id']} of D{deal_id} cannot be read ({exc.__class__.__name__});"
+            f" run dealcoach qualify D{deal_id} again"
+        ) from exc

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from dealcoach.answer_record import AnswersRecord, DealType, Sector, Source, Stage, Strategy
 from dealcoach.config import Cadence, Settings
-from dealcoach.models import Answers, DealType, Sector, Source, Stage, Strategy
 from dealcoach.records import StrategyChoice
 
 EARLY_STAGES = {Stage.lead, Stage.qualified, Stage.prospect}
@@ -15,7 +15,7 @@ def _money(value: Decimal) -> str:
     return f"{value:,.0f}"
 
 
-def choose(answers: Answers, median: Decimal | None, settings: Settings) -> StrategyChoice:
+def choose(answers: AnswersRecord, median: Decimal | None, settings: Settings) -> StrategyChoice:
     """The strategy for this deal; hybrid picks one of the three and says why."""
     requested = answers.deal.strategy
     if requested is not Strategy.hybrid:
@@ -58,16 +58,16 @@ def cadence(strategy: Strategy, settings: Settings) -> Cadence:
     return settings.cadence[strategy.value]
 
 
-def ceiling(cad: Cadence, answers: Answers, *, other_known: bool) -> int:
+def ceiling(cad: Cadence, answers: AnswersRecord, *, other_known: bool) -> int:
     """Unanswered touches allowed since the last two-way contact."""
     extra = 1 if Source.of(answers.deal.source) is Source.inbound else 0
     return cad.ceiling + extra + (cad.other_stakeholder if other_known else 0)
 
 
-def paying_customer(answers: Answers) -> bool:
+def paying_customer(answers: AnswersRecord) -> bool:
     return answers.deal.type in (DealType.expansion, DealType.renewal)
 
 
-def never_gives_up(answers: Answers) -> bool:
+def never_gives_up(answers: AnswersRecord) -> bool:
     """Silence here escalates instead of closing the loop: closing, renewals, customers."""
     return answers.deal.stage is Stage.closing or paying_customer(answers)

@@ -6,12 +6,10 @@ import itertools
 from datetime import date, timedelta
 
 from dealcoach import contact, strategy
-from dealcoach.config import Settings
-from dealcoach.dates import LATEST
-from dealcoach.models import (
+from dealcoach.answer_record import (
     LET_GO_STOPS,
     NURTURE_STOPS,
-    Answers,
+    AnswersRecord,
     Budget,
     Journey,
     Sector,
@@ -19,6 +17,8 @@ from dealcoach.models import (
     StopReason,
     Strategy,
 )
+from dealcoach.config import Settings
+from dealcoach.dates import LATEST
 from dealcoach.records import DealFacts, Decision, Reason, StrategyChoice, Verdict
 from dealcoach.workdays import WorkCalendar
 
@@ -71,7 +71,7 @@ GAPS = {"no_next_step", "no_dates", "no_criteria", "no_budget"}
 NOT_NOW = {"poor_fit", "low_pain", "early_journey"}
 
 
-def stop_in_force(facts: DealFacts, answers: Answers) -> tuple[StopReason, date | None]:
+def stop_in_force(facts: DealFacts, answers: AnswersRecord) -> tuple[StopReason, date | None]:
     """The stop signal in force: the newest logged one after the interview, else the interview's."""
     qualified_on = facts.qualified_on or facts.created
     logged = [t for t in contact.ordered(facts.touches) if t.signal is not None]
@@ -106,7 +106,7 @@ class _Judge:
     def __init__(
         self,
         facts: DealFacts,
-        answers: Answers,
+        answers: AnswersRecord,
         choice: StrategyChoice,
         cal: WorkCalendar,
         today: date,

@@ -1,0 +1,321 @@
+"""One interview's answers as the domain reads them: plain records, no pydantic.
+
+The answers schema (`models.py`) checks what a rep types or a file holds, and needs pydantic (about
+80 ms to import). What the store already holds was checked when it was written, so the planner and
+the verdict read it back as these records instead: same names, same defaults, same vocabulary
+(`models.py` imports the enums from here). `tests/test_answer_record.py` holds the two together.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from functools import cache
+from types import NoneType, UnionType
+from typing import TYPE_CHECKING, Any, get_args, get_origin, get_type_hints
+
+from dealcoach.dates import EARLIEST, LATEST
+from dealcoach.records import StopReason
+
+if TYPE_CHECKING:
+    from dealcoach.models import Answers
+
+
+class Stage(StrEnum):
+    lead = "lead"
+    qualified = "qualified"
+    prospect = "prospect"
+    opportunity = "opportunity"
+    closing = "closing"
+
+
+STAGE_ORDER = list(Stage)
+
+
+class DealType(StrEnum):
+    new = "new"
+    expansion = "expansion"
+    renewal = "renewal"
+
+
+class Sector(StrEnum):
+    public = "public"
+    private = "private"
+    nonprofit = "nonprofit"
+
+
+class Strategy(StrEnum):
+    hybrid = "hybrid"
+    acceleration = "acceleration"
+    decision_support = "decision_support"
+    selectivity = "selectivity"
+
+
+class Role(StrEnum):
+    decision_maker = "decision_maker"
+    economic_buyer = "economic_buyer"
+    champion = "champion"
+    influencer = "influencer"
+    user = "user"
+    procurement = "procurement"
+    blocker = "blocker"
+
+
+class Stance(StrEnum):
+    supportive = "supportive"
+    neutral = "neutral"
+    skeptical = "skeptical"
+
+
+class Owner(StrEnum):
+    buyer = "buyer"
+    us = "us"
+    both = "both"
+
+
+class Budget(StrEnum):
+    approved = "approved"
+    needs_approval = "needs_approval"
+    unknown = "unknown"
+    none = "none"
+
+
+class Journey(StrEnum):
+    recognizing = "recognizing"
+    exploring = "exploring"
+    comparing = "comparing"
+    deciding = "deciding"
+
+
+NURTURE_STOPS = {StopReason.lost_funding, StopReason.back_burner}
+LET_GO_STOPS = {StopReason.new_direction, StopReason.need_not_served, StopReason.chose_other}
+
+
+@dataclass(frozen=True)
+class DealRecord:
+    account: str
+    title: str = ""
+    value: Decimal | None = None
+    currency: str | None = None
+    stage: Stage = Stage.lead
+    source: str = ""
+    type: DealType = DealType.new
+    sector: Sector | None = None
+    renewal_notice: date | None = None
+    strategy: Strategy = Strategy.hybrid
+    meeting_date: date | None = None
+    meeting_note: str | None = None
+
+
+@dataclass(frozen=True)
+class StakeholderRecord:
+    name: str
+    title: str = ""
+    role: Role | None = None
+    met: bool = False
+    stance: Stance | None = None
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    step: str
+    owner: Owner = Owner.buyer
+    bring: str = ""
+    date: date | None = None
+
+
+@dataclass(frozen=True)
+class WhenRecord:
+    decision_date: date | None = None
+    compelling_event: str = ""
+    budget_cycle: str = ""
+
+
+@dataclass(frozen=True)
+class HowRecord:
+    criteria: list[str] = field(default_factory=list)
+    metrics: str = ""
+    alternatives: list[str] = field(default_factory=list)
+    budget: Budget = Budget.unknown
+    funding: str = ""
+
+
+@dataclass(frozen=True)
+class ReadinessRecord:
+    journey: Journey | None = None
+    pain: int | None = None
+    fit: bool | None = None
+
+
+@dataclass(frozen=True)
+class NextStepRecord:
+    agreed: bool = False
+    what: str = ""
+    date: date | None = None
+
+
+@dataclass(frozen=True)
+class SignalsRecord:
+    stop_reason: StopReason = StopReason.none
+    until: date | None = None
+
+
+@dataclass(frozen=True)
+class AnswersRecord:
+    """The answers of one interview (`models.Answers` once checked), read-only."""
+
+    deal: DealRecord
+    who: list[StakeholderRecord] = field(default_factory=list)
+    what: list[StepRecord] = field(default_factory=list)
+    when: WhenRecord = field(default_factory=WhenRecord)
+    how: HowRecord = field(default_factory=HowRecord)
+    readiness: ReadinessRecord = field(default_factory=ReadinessRecord)
+    next_step: NextStepRecord = field(default_factory=NextStepRecord)
+    signals: SignalsRecord = field(default_factory=SignalsRecord)
+
+
+class NotARecord(ValueError):
+    """The document is not in the form `Answers.to_document` writes: check it with pydantic."""
+
+
+def from_document(document: Any) -> AnswersRecord:
+    """The record of a stored answers document, as `Answers.to_document` wrote it.
+
+    Anything else (a natural-language date, a missing required key, an unknown key) raises
+    NotARecord, and the caller reads the document through the answers schema instead.
+    """
+    return _read(AnswersRecord, document)
+
+
+def record_of(answers: Answers) -> AnswersRecord:
+    """The record of answers the schema has checked."""
+    return from_document(answers.to_document())
+
+
+def _read(kind: Any, value: Any) -> Any:
+    if is_dataclass(kind):
+        if not isinstance(value, dict):
+            raise NotARecord(kind.__name__)
+        hints = _hints(kind)
+        if not hints.keys() >= value.keys():
+            raise NotARecord(f"unknown key in {kind.__name__}")
+        if not value.keys() >= _required(kind):
+            raise NotARecord(f"a key missing in {kind.__name__}")
+        record = kind(**{name: _read(hints[name], item) for name, item in value.items()})
+        _check(record)
+        return record
+    origin = get_origin(kind)
+    if origin is UnionType:
+        if value is None and NoneType in get_args(kind):
+            return None
+        (inner,) = [arg for arg in get_args(kind) if arg is not NoneType]
+        return _read(inner, value)
+    if origin is list:
+        if not isinstance(value, list):
+            raise NotARecord("list")
+        (inner,) = get_args(kind)
+        items = [_read(inner, item) for item in value]
+        if "" in items:
+            raise NotARecord("an empty item")  # the schema drops them
+        return items
+    return _scalar(kind, value)
+
+
+def _scalar(kind: Any, value: Any) -> Any:
+    """A value in the form `to_document` writes it, else NotARecord (the schema would change it)."""
+    if kind is bool or kind is int:
+        if type(value) is not kind:
+            raise NotARecord(f"{value!r} for {kind.__name__}")
+        return value
+    if type(value) is not str:
+        raise NotARecord(f"{value!r} for {kind}")
+    if kind is str:
+        if value != value.strip():
+            raise NotARecord("untrimmed text")
+        return value
+    if kind is date:
+        if not _ISO_DATE.fullmatch(value):
+            raise NotARecord("date")
+        day = date.fromisoformat(value)
+        if not EARLIEST <= day <= LATEST:
+            raise NotARecord("date out of range")
+        return day
+    if kind is Decimal:
+        if not _PLAIN_NUMBER.fullmatch(value):
+            raise NotARecord("number")
+        return Decimal(value)
+    if isinstance(kind, type) and issubclass(kind, StrEnum):
+        try:
+            return kind(value)
+        except ValueError:
+            raise NotARecord(kind.__name__) from None
+    raise NotARecord(f"{value!r} for {kind}")
+
+
+def _check(record: Any) -> None:
+    """The checks of the schema that are not about one value's form."""
+    for name in _required(type(record)):
+        if getattr(record, name) == "":
+            raise NotARecord(f"empty {name}")
+    if isinstance(record, DealRecord):
+        if record.currency is not None and not _CURRENCY.fullmatch(record.currency):
+            raise NotARecord("currency")
+        if record.value is not None and not record.value < MAX_VALUE:
+            raise NotARecord("value")
+    pain = record.pain if isinstance(record, ReadinessRecord) else None
+    if pain is not None and not 1 <= pain <= 5:
+        raise NotARecord("pain")
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PLAIN_NUMBER = re.compile(r"[0-9]{1,16}(\.[0-9]{1,12})?")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+MAX_VALUE = Decimal("1e15")  # deal values are below it (the schema says why)
+
+
+@cache
+def _required(kind: type) -> frozenset[str]:
+    return frozenset(
+        f.name for f in fields(kind) if f.default is MISSING and f.default_factory is MISSING
+    )
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(kind: type) -> dict[str, Any]:
+    if kind not in _HINTS:
+        _HINTS[kind] = get_type_hints(kind)
+    return _HINTS[kind]
+
+
+def step_keys(names: list[str]) -> list[str]:
+    """Stable keys for a deal's buyer steps: the normalised name, numbered when repeated."""
+    keys: list[str] = []
+    for name in names:
+        base = re.sub(r"[^0-9a-z]+", "-", " ".join(name.lower().split())).strip("-") or "step"
+        key, n = base, 2
+        while key in keys:
+            key, n = f"{base}-{n}", n + 1
+        keys.append(key)
+    return keys
+
+
+class Source(StrEnum):
+    """Where a deal came from; the answers file also accepts free text (kept as written)."""
+
+    inbound = "inbound"
+    outbound = "outbound"
+    referral = "referral"
+    partner = "partner"
+    other = "other"
+
+    @classmethod
+    def of(cls, text: str) -> Source:
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            return cls.other
