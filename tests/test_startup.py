@@ -20,6 +20,7 @@ import typer
 from typer.core import TyperOption
 from typer.models import OptionInfo
 
+from dealcoach.cli import command_name
 from dealcoach.cli_params import _OnDemand
 from tests.clirun import EXAMPLES, TODAY, invoke, rows
 
@@ -182,3 +183,21 @@ CASES = [
 def test_on_demand_conversion_is_typers_own(annotation: Any, info: OptionInfo, value: Any) -> None:
     param = _option(annotation, info)
     assert _our_answer(param, value) == _typer_answer(param, value)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["next"], "next"),
+        (["--db", "x.db", "next", "--json"], "next"),
+        (["log", "D1", "--db", "x.db", "--kind", "email"], "log"),
+        (["--today=2026-01-05", "--debug", "done", "F1"], "done"),
+        (["--db", "next"], None),  # "next" is the database file here, not the command
+        (["--help"], None),
+        (["--version"], None),
+        (["nxt"], None),
+        ([], None),
+    ],
+)
+def test_main_registers_only_the_command_it_runs(argv: list[str], expected: str | None) -> None:
+    assert command_name(argv) == expected
