@@ -77,6 +77,8 @@ def judged(tmp_path: Path) -> Path:
         (["next"], {"rich"}),
         (["list", "--json"], set()),
         (["next", "--json", "--limit", "3"], set()),
+        (["show", "D1"], {"rich"}),
+        (["show", "D1", "--json"], set()),
     ],
 )
 def test_daily_commands_on_a_judged_store_skip_pydantic(

@@ -190,6 +190,23 @@ def from_document(document: Any) -> AnswersRecord:
     return _read(AnswersRecord, document)
 
 
+def to_document(record: Any) -> Any:
+    """The record as `Answers.to_document` writes the same answers: JSON-ready, no None values."""
+    if is_dataclass(record):
+        return {
+            item.name: to_document(value)
+            for item in fields(record)
+            if (value := getattr(record, item.name)) is not None
+        }
+    if isinstance(record, list):
+        return [to_document(item) for item in record]
+    if isinstance(record, StrEnum):
+        return record.value
+    if isinstance(record, (date, Decimal)):
+        return str(record)
+    return record
+
+
 def record_of(answers: Answers) -> AnswersRecord:
     """The record of answers the schema has checked."""
     return from_document(answers.to_document())

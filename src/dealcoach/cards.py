@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from dealcoach import render
+from dealcoach.answer_record import to_document
 from dealcoach.contact import POWER_ROLES
 from dealcoach.records import Touch, Verdict
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.text import Text
 
-    from dealcoach.models import Answers
+    from dealcoach.answer_record import AnswersRecord
 
 Row = Mapping[str, Any]
 
@@ -38,7 +39,7 @@ class Card:
     """Everything `show` prints about one deal, read from the store in one go."""
 
     deal: Row
-    answers: Answers | None
+    answers: AnswersRecord | None
     stakeholders: Sequence[Row]
     steps: Sequence[Row]
     plan: Sequence[Row]
@@ -95,7 +96,7 @@ def show_json(card: Card) -> dict[str, Any]:
         "deal": deal,
         "verdict": verdict,
         "plan": [render.followup_json(row) for row in card.plan],
-        "answers": card.answers.to_document() if card.answers is not None else None,
+        "answers": to_document(card.answers) if card.answers is not None else None,
         "touches": [render.touch_record_json(touch) for touch in card.touches],
         "interviews": [
             {
@@ -343,7 +344,7 @@ def _grid() -> Any:
     return grid
 
 
-def when_section(answers: Answers, *, today: date) -> RenderableType:
+def when_section(answers: AnswersRecord, *, today: date) -> RenderableType:
     """Decision date, compelling event, budget cycle, renewal notice and the next step."""
     grid = _grid()
     when = answers.when
@@ -366,7 +367,7 @@ def when_section(answers: Answers, *, today: date) -> RenderableType:
     return grid
 
 
-def how_section(answers: Answers) -> RenderableType:
+def how_section(answers: AnswersRecord) -> RenderableType:
     """Criteria, metrics, alternatives, budget and readiness; unknowns marked."""
     grid = _grid()
     how = answers.how

@@ -161,7 +161,7 @@ def _card(store: Store, deal_id: int) -> Card:
 
     return Card(
         deal=store.deal(deal_id),
-        answers=store.latest_answers(deal_id),
+        answers=store.latest_record(deal_id),
         stakeholders=store.stakeholders(deal_id),
         steps=store.steps(deal_id),
         plan=store.planned(deal_id),
