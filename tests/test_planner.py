@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import tomllib
 from datetime import date, timedelta
 from pathlib import Path
@@ -343,3 +344,31 @@ def test_steps_at_the_end_of_the_calendar_do_not_hang_the_planner() -> None:
     judged = verdict.evaluate(facts, date(2199, 12, 20), SETTINGS)
     made = planner.plan(facts, judged, date(2199, 12, 20), SETTINGS)
     assert all(f.bring for f in made.followups)
+
+
+@given(answer_documents(stop="none"), histories())
+def test_a_follow_up_cites_the_decision_date_only_while_it_is_ahead(
+    doc: dict[str, Any], touches: tuple[Touch, ...]
+) -> None:
+    """ "One reason to answer now: their decision date" is wrong once that date has passed."""
+    _judged, made = run(doc, touches)
+    for followup in made.followups:
+        for cited in re.findall(r"their decision date \((\d{4}-\d{2}-\d{2})\)", followup.bring):
+            assert date.fromisoformat(cited) > followup.due, followup
+
+
+@pytest.mark.parametrize("decision_in_days", [1, 3, 6])
+def test_the_close_the_loop_touch_after_the_decision_date_gives_another_reason(
+    decision_in_days: int,
+) -> None:
+    doc = {
+        "deal": {"account": "Acme", "title": "Platform", "stage": "prospect"},
+        "who": [{"name": "Dana", "role": "champion"}],
+        "when": {"decision_date": (TODAY + timedelta(days=decision_in_days)).isoformat()},
+        "next_step": {"agreed": True, "what": "a pilot with two schools"},
+    }
+    _judged, made = run(doc)
+    (loop,) = [f for f in made.followups if f.purpose in ("close_loop", "escalate")]
+    assert loop.due > TODAY + timedelta(days=decision_in_days)
+    assert "decision date" not in loop.bring
+    assert "a pilot with two schools" in loop.bring

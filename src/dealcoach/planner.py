@@ -351,9 +351,9 @@ class _Builder:
         queue = [item for item in self.discovery() + self.cadence_items() if item.key not in sent]
         while counting < self.limit:
             final = counting == self.limit - 1 or not queue
-            item = self.closing_loop() if final else queue.pop(0)
+            item = None if final else queue.pop(0)
             day = self.cal.add(last, self.spacing(counting)) if last else self.start
-            if item.purpose != "discovery" and pause_end is not None:
+            if (item is None or item.purpose != "discovery") and pause_end is not None:
                 day = max(day, self.cal.add(pause_end, 1))
             away_end = self.away_until(day)
             if away_end is not None:
@@ -361,6 +361,8 @@ class _Builder:
             free = self.free_day(touches, max(day, self.start))
             if free is None:
                 return
+            if item is None:
+                item = self.closing_loop(free)
             who = item.who or self.main
             if per_person.get(who, 0) >= 2 and self.other:
                 who = self.other
@@ -541,13 +543,15 @@ class _Builder:
             for i, (bring, outline) in enumerate(things)
         ]
 
-    def closing_loop(self) -> PlannedFollowUp:
+    def closing_loop(self, due: date) -> PlannedFollowUp:
+        """The last touch before the deal goes quiet; its reason to answer must still hold on `due`."""
         a = self.a
+        decision = a.when.decision_date
         reason = (
             a.when.compelling_event
             or (
-                f"their decision date ({a.when.decision_date.isoformat()})"
-                if a.when.decision_date
+                f"their decision date ({decision.isoformat()})"
+                if decision and decision > due
                 else ""
             )
             or (f"the next step they named: {a.next_step.what}" if a.next_step.what else "")
