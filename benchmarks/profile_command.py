@@ -52,10 +52,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="dealcoach-profile-") as tmp:
         work = Path(tmp) / "work.db"
         shutil.copyfile(source, work)
-        os.environ["DEALCOACH_HOME"] = str(Path(tmp) / "home")
+        # a home kept between runs, as run.py's: the holiday dates are cached there after the
+        # first run, so the profile shows a rep's morning rather than a first start
+        os.environ["DEALCOACH_HOME"] = str(args.cache_dir / "profile-home")
         started = time.perf_counter()
-        from dealcoach.cli import app
+        from dealcoach.cli import build_app, command_name
 
+        app = build_app(command_name(command))  # as `main` does
         imported = time.perf_counter()
         profiler = cProfile.Profile()
         argv_run = ["--db", str(work), "--today", generate.GEN_DAY.isoformat(), *command]
