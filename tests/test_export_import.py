@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -557,6 +558,153 @@ def test_any_text_survives_csv_and_json_files(
 def test_the_formula_guard(text: str, encoded: str) -> None:
     assert encode_cell(text) == encoded
     assert decode_cell(encoded) == text
+
+
+# -- the CSV lines SQLite builds --------------------------------------------------------------------
+# `export --format csv` lets SQLite write each line (store._csv_line_sql); csv.writer over
+# `csv_rows` is the contract it must match byte for byte. These put hostile cells in every column.
+
+DEALS = TABLES["deals"]
+KINDS = [column.kind for column in DEALS.columns]
+TRICKY = [
+    *("", "plain", "=1+1", "+33 1 23", "-5", "@sum", "\tx", "\rx", "'x", "'", "''"),
+    *(",", "a,b", ",,", '"', '""', 'say "hi"', '","', "\n", "line\nbreak", "\r\n", "cr\r"),
+    *("x\ty", "a\\b", "\\", "\\u0000", "\x1f", "\x7f", "🚀 rocket", "مرحبا — שלום", "e\u0301"),
+    *("1234.50", "-0.50", "00012", "1e5", "2026-11-23", '["a, b", "c\\"d"]', "[]", "{}", "-1"),
+    *("null", "[", "]", "=", "-", "@", "0", "9", ":", "<", ">", "?", "A", "~", " =x", "\u2028"),
+]
+NUL = ["a\x00b", "\x00", "\x00=,"]
+CELL_CHARS = st.sampled_from(list(",\"\r\n\t'=+-@\\[]0A: \x1f\x7f")) | st.characters(
+    blacklist_categories=("Cs",)
+)
+
+
+@pytest.fixture(scope="module")
+def lines_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty dealcoach database; each test fills its deals table with raw SQL."""
+    path = tmp_path_factory.mktemp("lines") / "lines.db"
+    with Store.open(path):
+        pass
+    return path
+
+
+def _store_deals(path: Path, rows: list[dict[str, Any]]) -> None:
+    defaults = {"account": "Acme", "status": "open", "created": TODAY, "qualified": 0}
+    full = [{**defaults, **row, "id": i} for i, row in enumerate(rows, start=1)]
+    external: set[tuple[Any, Any]] = set()
+    for row in full:  # (external_source, external_id) is unique
+        key = (row.get("external_source"), row.get("external_id"))
+        if key[1] is not None and key in external:
+            row["external_id"] = None
+        external.add(key)
+    names = DEALS.names
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM deals")
+        conn.executemany(
+            f"INSERT INTO deals ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+            [tuple(row.get(name) for name in names) for row in full],
+        )
+    conn.close()
+
+
+def _sql_and_reference(path: Path) -> tuple[bytes, bytes, list[bool]]:
+    """The export as the command writes it, as csv.writer writes it, and which lines SQL built."""
+    from dealcoach.commands.data import _write_csv
+
+    with Store.open(path) as store:
+        items = list(store.export_rows("deals", DEALS.names, csv_kinds=KINDS))
+        values = list(store.export_rows("deals", DEALS.names))
+    written = io.BytesIO()
+    assert _write_csv(written, DEALS, iter(items)) == len(values)
+    reference = io.StringIO(newline="")
+    writer = csv.writer(reference)
+    writer.writerow(DEALS.names)
+    writer.writerows(exporting.csv_rows(DEALS, values))
+    return (
+        written.getvalue(),
+        reference.getvalue().encode("utf-8"),
+        [isinstance(item, bytes) for item in items],
+    )
+
+
+@pytest.mark.parametrize("cell", TRICKY + NUL)
+def test_sql_lines_match_the_csv_module_on_a_hostile_cell(lines_db: Path, cell: str) -> None:
+    """The cell alone in each text column, then in all of them, then beside a quoted neighbour."""
+    texts = [c.name for c in DEALS.columns if c.is_text and c.name not in ("status",)]
+    rows: list[dict[str, Any]] = [{name: cell} for name in texts]
+    rows.append(dict.fromkeys(texts, cell))
+    rows.append({"title": cell, "sector": "needs, quoting", "reasons": cell})
+    rows.append({"title": "", "sector": None, "account": cell, "confidence": 0.75})
+    _store_deals(lines_db, rows)
+    written, reference, by_sql = _sql_and_reference(lines_db)
+    assert written == reference
+    # SQL writes every row but one with a NUL (or the text \u0000, which its NUL test cannot tell)
+    assert all(by_sql) == ("\x00" not in cell and "\\u0000" not in cell)
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                name: (
+                    st.text(CELL_CHARS, max_size=6)
+                    if name in ("account", "created")
+                    else st.none() | st.text(CELL_CHARS, max_size=6)
+                )
+                for name in DEALS.names
+                if name not in ("id", "status", "qualified", "confidence")
+            },
+            optional={
+                "status": st.sampled_from(("open", "won", "lost", "let_go")),
+                "qualified": st.integers(-(2**63), 2**63 - 1) | st.sampled_from(("x", 1.5)),
+                "confidence": st.none()
+                | st.floats(allow_nan=False)
+                | st.integers(-(2**63), 2**63 - 1)
+                | st.text(),
+            },
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_sql_lines_match_the_csv_module_on_any_row(rows: list[dict[str, Any]]) -> None:
+    """Whatever a row holds, the SQL writes the csv module's bytes, or leaves the row to it."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "rows.db"
+        with Store.open(path):
+            pass
+        _store_deals(path, rows)
+        written, reference, _ = _sql_and_reference(path)
+    assert written == reference
+
+
+@given(st.lists(st.floats(allow_nan=False) | st.none(), min_size=1, max_size=30))
+def test_sql_writes_floats_as_python_does(values: list[float | None]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "floats.db"
+        with Store.open(path):
+            pass
+        _store_deals(path, [{"confidence": value} for value in values])
+        written, reference, _ = _sql_and_reference(path)
+    assert written == reference
+
+
+def test_everyday_floats_are_written_by_sql(lines_db: Path) -> None:
+    values = [0.6, 0.85, 0.125, 1.0, 0.1 + 0.2, 1 / 3, 123456.789, 1e-4, 99999999999999.9]
+    _store_deals(lines_db, [{"confidence": value} for value in values])
+    written, reference, by_sql = _sql_and_reference(lines_db)
+    assert written == reference
+    assert by_sql == [True, True, True, True, False, False, True, True, True]  # 17 digits: Python
+
+
+@pytest.mark.parametrize("table", TABLE_NAMES)
+def test_the_command_writes_what_the_csv_module_writes(pipeline: Path, table: str) -> None:
+    spec = TABLES[table]
+    reference = io.StringIO(newline="")
+    writer = csv.writer(reference)
+    writer.writerow(spec.names)
+    writer.writerows(exporting.csv_rows(spec, table_rows(pipeline, table)))
+    assert ok("export", table).stdout_bytes == reference.getvalue().encode("utf-8")
 
 
 # -- the example script ------------------------------------------------------------------------------

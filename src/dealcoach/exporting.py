@@ -2,6 +2,8 @@
 
 Pure: no SQL and no I/O. `store.export_rows` streams the rows, `commands/data.py` writes them, and
 `importing.py` reads them back with the same definitions, so export -> import -> export is exact.
+For speed, SQLite builds most CSV lines itself (`Store._csv_line_sql`); `csv_rows` through the csv
+module stays the reference it must match byte for byte, and writes the rows the SQL leaves over.
 
 A CSV cell holds text exactly as stored, with one exception: a text cell that a spreadsheet would run
 as a formula (it starts with `=`, `+`, `-`, `@`, tab or carriage return) gets one leading `'`; so does
@@ -10,6 +12,8 @@ one that already starts with `'`, so that import can strip exactly one and the r
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -244,6 +248,22 @@ def csv_rows(table: Table, rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[A
             if value and value[0] in triggers:
                 out[i] = GUARD + value
         yield out
+
+
+def csv_header(table: Table) -> bytes:
+    """The header line, in UTF-8."""
+    return _csv_bytes((table.names,))
+
+
+def csv_line(table: Table, row: Sequence[Any]) -> bytes:
+    """One row as its CSV line in UTF-8, exactly as `csv.writer` writes it after `csv_rows`."""
+    return _csv_bytes(csv_rows(table, (row,)))
+
+
+def _csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8")
 
 
 def json_objects(table: Table, rows: Iterable[Sequence[Any]]) -> Iterator[dict[str, Any]]:

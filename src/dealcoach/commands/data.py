@@ -118,6 +118,7 @@ def export(
             since=since_day,
             due_by=due_day,
             deal_columns=("account",) if fmt == "ics" else (),
+            csv_kinds=[column.kind for column in spec.columns] if fmt == "csv" else None,
         )
         with _sink(output) as sink:
             count = _write(sink, spec, fmt, rows)
@@ -125,10 +126,10 @@ def export(
         _say(f"wrote {count} row(s) of {name} to {output}")
 
 
-def _write(sink: BinaryIO, spec: Any, fmt: str, rows: Iterator[tuple[Any, ...]]) -> int:
+def _write(sink: BinaryIO, spec: Any, fmt: str, rows: Iterator[Any]) -> int:
     """Stream the rows in one format; returns how many were written."""
-    import csv
-
+    if fmt == "csv":
+        return _write_csv(sink, spec, rows)
     from dealcoach import exporting
 
     counted = _Counter(rows)
@@ -140,11 +141,7 @@ def _write(sink: BinaryIO, spec: Any, fmt: str, rows: Iterator[tuple[Any, ...]])
         return counted.count
     text = io.TextIOWrapper(sink, encoding="utf-8", newline="", write_through=False)
     try:
-        if fmt == "csv":
-            writer = csv.writer(text)
-            writer.writerow(spec.names)
-            writer.writerows(exporting.csv_rows(spec, counted))
-        elif fmt == "json":
+        if fmt == "json":
             exporting.write_json_array(text.write, exporting.json_objects(spec, counted))
         else:
             exporting.write_jsonl(text.write, exporting.json_objects(spec, counted))
@@ -152,6 +149,26 @@ def _write(sink: BinaryIO, spec: Any, fmt: str, rows: Iterator[tuple[Any, ...]])
     finally:
         text.detach()  # the sink belongs to the caller (stdout must stay open)
     return counted.count
+
+
+CSV_BATCH = 256  # lines joined per write: fewer calls, and memory stays flat
+
+
+def _write_csv(sink: BinaryIO, spec: Any, rows: Iterator[Any]) -> int:
+    """The header, then each row: a line SQLite wrote (bytes), or values for `csv_line`."""
+    from dealcoach import exporting
+
+    sink.write(exporting.csv_header(spec))
+    count = 0
+    batch: list[bytes] = []
+    for item in rows:
+        batch.append(item if item.__class__ is bytes else exporting.csv_line(spec, item))
+        if len(batch) == CSV_BATCH:
+            sink.write(b"".join(batch))
+            count += CSV_BATCH
+            batch.clear()
+    sink.write(b"".join(batch))
+    return count + len(batch)
 
 
 class _Counter:
