@@ -164,3 +164,29 @@ def test_the_store_reads_an_imported_messy_interview_through_the_schema(tmp_path
     _same(record, answers)
     assert record.deal.currency == "EUR" and record.how.criteria == ["price", "adoption"]
     assert record.when.decision_date == date(2027, 1, 4)
+
+
+@pytest.mark.parametrize("value", ["2e6", "1E+3", "-0", "0.0000001", "1.1234567890123", "1_000"])
+def test_every_value_the_schema_accepts_is_read_back_from_the_store(
+    tmp_path: Path, value: str
+) -> None:
+    """Exponents and long decimals are stored as pydantic writes them ("2E+6"); the planner
+    must still read them (a refusal here was an internal error on every daily command)."""
+    answers = _schema({"deal": {"account": "Acme", "value": value}})
+    db = tmp_path / "deals.db"
+    with Store.open(db) as store, store.write():
+        deal_id = store.save_interview(answers, today=TODAY, kind="answers")
+    with Store.open(db) as store:
+        record = store.latest_record(deal_id)
+    assert record is not None
+    _same(record, answers)
+    _same(ar.record_of(answers), answers)
+
+
+@given(
+    answer_documents(), st.sampled_from(["2e6", "-0", "0.0000001", "12.5", "3.14159265358979323"])
+)
+def test_record_of_reads_every_checked_document(document: dict[str, Any], value: str) -> None:
+    document["deal"]["value"] = value
+    answers = _schema(document)
+    _same(ar.record_of(answers), answers)

@@ -372,3 +372,28 @@ def test_the_close_the_loop_touch_after_the_decision_date_gives_another_reason(
     assert loop.due > TODAY + timedelta(days=decision_in_days)
     assert "decision date" not in loop.bring
     assert "a pilot with two schools" in loop.bring
+
+
+def test_the_close_the_loop_touch_cites_a_decision_date_still_ahead() -> None:
+    decision = TODAY + timedelta(days=120)
+    doc = {
+        "deal": {"account": "Acme", "title": "Platform", "stage": "prospect"},
+        "who": [{"name": "Dana", "role": "champion"}],
+        "when": {"decision_date": decision.isoformat()},
+    }
+    _judged, made = run(doc)
+    (loop,) = [f for f in made.followups if f.purpose in ("close_loop", "escalate")]
+    assert f"their decision date ({decision.isoformat()})" in loop.bring
+
+
+@given(answer_documents(stop="none"))
+def test_the_verdict_is_looked_at_again_the_day_after_the_decision_date(
+    doc: dict[str, Any],
+) -> None:
+    """So that no planned touch keeps citing a decision date that has passed."""
+    judged, _made = run(doc)
+    decision = doc.get("when", {}).get("decision_date")
+    if decision is None or date.fromisoformat(decision) < TODAY:
+        return
+    assert judged.valid_until is not None
+    assert judged.valid_until <= date.fromisoformat(decision) + timedelta(days=1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tomllib
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,9 @@ def judged(tmp_path: Path) -> Path:
             "--db", str(db), "--today", TODAY, "qualify", "--answers", str(EXAMPLES / example)
         )
         assert result.exit_code == 0, result.stderr
+    signal = ("log", "D2", "--kind", "call", "--signal", "back_burner", "--note", "After budget")
+    result = invoke("--db", str(db), "--today", TODAY, *signal)  # a stored signal is read back
+    assert result.exit_code == 0, result.stderr
     assert invoke("--db", str(db), "--today", TODAY, "next").exit_code == 0
     return db
 
@@ -86,6 +90,7 @@ def test_daily_commands_on_a_judged_store_skip_pydantic(
 ) -> None:
     loaded = _loaded(tmp_path, "--db", str(judged), "--today", TODAY, *argv)
     assert "dealcoach" in loaded  # the probe ran the command it claims to
+    assert "dealcoach.commands.data" not in loaded  # main registered only the command it runs
     heavy = (NEVER | {"pydantic", "pydantic_core", "rich"}) - allowed
     assert sorted(loaded & heavy) == []
 
@@ -174,7 +179,7 @@ CASES = [
     ),
     (int, typer.Option(5, min=1, max=9, clamp=True), ["0", "10", "5"]),
     (Colour, typer.Option(None), ["red", "dark-blue", "RED", "green", Colour.red, None]),
-    (Colour, typer.Option(None, case_sensitive=False), ["RED", "red"]),
+    (Colour, typer.Option(None, case_sensitive=False), ["RED", "red", "Dark-Blue", "ReD ", "blue"]),
 ]
 
 
@@ -203,3 +208,44 @@ def test_on_demand_conversion_is_typers_own(annotation: Any, info: OptionInfo, v
 )
 def test_main_registers_only_the_command_it_runs(argv: list[str], expected: str | None) -> None:
     assert command_name(argv) == expected
+
+
+CONFIGS = [
+    'country = "US"\n',
+    'country = "de"\nhome_currency = "eur"\n[rates]\nUSD = 0.92\nGBP = "1.17"\n',
+    "[cadence.acceleration]\nspacing = [1, 2]\nceiling = 4\n[stale_days]\nlead = 9\n",
+]
+
+
+@pytest.mark.parametrize("text", CONFIGS)
+def test_a_checked_config_is_read_back_from_the_cache_unchanged(
+    dealcoach_home: Path, text: str
+) -> None:
+    from dealcoach.config import load_settings
+    from dealcoach.config_file import settings_from
+
+    dealcoach_home.mkdir(exist_ok=True)
+    config = dealcoach_home / "config.toml"
+    config.write_text(text)
+    first = load_settings(config)
+    assert (dealcoach_home / "cache" / "settings.json").exists()
+    assert load_settings(config) == first  # from the cache
+    assert first == settings_from(tomllib.loads(text), config)
+
+
+def test_with_a_config_the_daily_commands_still_skip_pydantic(
+    judged: Path, tmp_path: Path, dealcoach_home: Path
+) -> None:
+    """Reps set their country: checking config.toml once must not cost every command 100 ms."""
+    dealcoach_home.mkdir(exist_ok=True)
+    config = dealcoach_home / "config.toml"
+    config.write_text('country = "US"\nhome_currency = "USD"\n')
+    argv = ("--db", str(judged), "--today", TODAY, "next", "--json")
+    assert "pydantic" in _loaded(tmp_path, *argv)  # the first run checks the file
+    assert "pydantic" not in _loaded(tmp_path, *argv)  # the next ones trust the checked copy
+    config.write_text('country = "US"\n[stale_days]\nlead = 0\n')  # an edit is checked again
+    done = subprocess.run(
+        [sys.executable, "-m", "dealcoach", *argv], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 1
+    assert "stale_days" in done.stderr and "config.toml" in done.stderr

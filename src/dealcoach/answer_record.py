@@ -32,9 +32,6 @@ class Stage(StrEnum):
     closing = "closing"
 
 
-STAGE_ORDER = list(Stage)
-
-
 class DealType(StrEnum):
     new = "new"
     expansion = "expansion"
@@ -208,8 +205,21 @@ def to_document(record: Any) -> Any:
 
 
 def record_of(answers: Answers) -> AnswersRecord:
-    """The record of answers the schema has checked."""
-    return from_document(answers.to_document())
+    """The record of answers the schema has checked: its values as they are, never refused."""
+    return _copy(AnswersRecord, answers)
+
+
+def _copy(kind: Any, value: Any) -> Any:
+    if is_dataclass(kind):
+        hints = _hints(kind)
+        return kind(**{f.name: _copy(hints[f.name], getattr(value, f.name)) for f in fields(kind)})
+    if isinstance(value, list):
+        (inner,) = get_args(kind)
+        return [_copy(inner, item) for item in value]
+    if get_origin(kind) is UnionType and value is not None:
+        (inner,) = [arg for arg in get_args(kind) if arg is not NoneType]
+        return _copy(inner, value)
+    return value
 
 
 def _read(kind: Any, value: Any) -> Any:
@@ -261,9 +271,12 @@ def _scalar(kind: Any, value: Any) -> Any:
             raise NotARecord("date out of range")
         return day
     if kind is Decimal:
-        if not _PLAIN_NUMBER.fullmatch(value):
+        if not _NUMBER.fullmatch(value):
             raise NotARecord("number")
-        return Decimal(value)
+        number = Decimal(value)  # as the schema reads it: "2E+6", "-0" and long decimals too
+        if not number.is_finite() or number < 0 or number >= MAX_VALUE:
+            raise NotARecord("value")
+        return number
     if isinstance(kind, type) and issubclass(kind, StrEnum):
         try:
             return kind(value)
@@ -277,18 +290,16 @@ def _check(record: Any) -> None:
     for name in _required(type(record)):
         if getattr(record, name) == "":
             raise NotARecord(f"empty {name}")
-    if isinstance(record, DealRecord):
-        if record.currency is not None and not _CURRENCY.fullmatch(record.currency):
-            raise NotARecord("currency")
-        if record.value is not None and not record.value < MAX_VALUE:
-            raise NotARecord("value")
+    currency = record.currency if isinstance(record, DealRecord) else None
+    if currency is not None and not _CURRENCY.fullmatch(currency):
+        raise NotARecord("currency")
     pain = record.pain if isinstance(record, ReadinessRecord) else None
     if pain is not None and not 1 <= pain <= 5:
         raise NotARecord("pain")
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_PLAIN_NUMBER = re.compile(r"[0-9]{1,16}(\.[0-9]{1,12})?")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?")  # what to_document writes
 _CURRENCY = re.compile(r"[A-Z]{3}")
 MAX_VALUE = Decimal("1e15")  # deal values are below it (the schema says why)
 

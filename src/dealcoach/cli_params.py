@@ -33,7 +33,7 @@ class _OnDemand:
             return () if multiple else None
         if multiple:
             if isinstance(value, (list, tuple)) and get_origin(self._annotation) is list:
-                (inner,) = get_args(self._annotation) or (_MISSING,)
+                (inner,) = get_args(self._annotation)
                 items = [self._plain(inner, item) for item in value]
                 if all(item is not _MISSING for item in items):
                     return items
@@ -55,13 +55,27 @@ class _OnDemand:
         if annotation is int and not info.clamp:
             return self._integer(value)
         if isinstance(annotation, type) and issubclass(annotation, Enum):
-            return next((m for m in annotation if m is value or m.value == value), _MISSING)
+            return self._choice(annotation, value)
         if not isinstance(value, str):
             return _MISSING
         if annotation is str:
             return value
         if annotation is Path:
             return self._path(value)
+        return _MISSING
+
+    def _choice(self, annotation: type[Enum], value: Any) -> Any:
+        """The member named by `value`, in any case when the option is not case-sensitive."""
+        folded = not self._descriptor.parameter_info.case_sensitive and isinstance(value, str)
+        for member in annotation:
+            if member is value or member.value == value:
+                return member
+            if (
+                folded
+                and isinstance(member.value, str)
+                and member.value.casefold() == value.casefold()
+            ):
+                return member
         return _MISSING
 
     def _integer(self, value: Any) -> Any:

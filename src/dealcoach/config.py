@@ -56,7 +56,12 @@ class Settings:
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    """The settings from config.toml, or the defaults when there is none."""
+    """The settings from config.toml, or the defaults when there is none.
+
+    Checking a config.toml needs pydantic (about 100 ms on every command), so the checked
+    settings are kept in the data folder's cache, keyed by the file's text and this version of
+    dealcoach; an edited file is checked again.
+    """
     path = path or paths.config_path()
     try:
         text = path.read_text(encoding="utf-8")
@@ -64,10 +69,70 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings()
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(f"cannot read {path}: {exc}; fix or remove the file") from None
+    key = _cache_key(text)
+    cached = _read_cached(key)
+    if cached is not None:
+        return cached
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise BadInput(f"{path}: not valid TOML ({exc}); fix or remove the file") from None
     from dealcoach.config_file import settings_from
 
-    return settings_from(data, path)
+    settings = settings_from(data, path)
+    _write_cached(key, settings)
+    return settings
+
+
+def _cache_key(text: str) -> str:
+    import hashlib
+
+    from dealcoach import __version__
+
+    return hashlib.sha256(f"{__version__}\0{text}".encode()).hexdigest()
+
+
+def _cache_file() -> Path:
+    return paths.home() / "cache" / "settings.json"
+
+
+def _read_cached(key: str) -> Settings | None:
+    import json
+
+    try:
+        document = json.loads(_cache_file().read_text(encoding="utf-8"))
+        if document["key"] != key:
+            return None
+        kept = document["settings"]
+        return Settings(
+            country=kept["country"],
+            home_currency=kept["home_currency"],
+            rates={code: Decimal(rate) for code, rate in kept["rates"].items()},
+            cadence={
+                name: Cadence(**{**values, "spacing": tuple(values["spacing"])})
+                for name, values in kept["cadence"].items()
+            },
+            stale_days=dict(kept["stale_days"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, ArithmeticError):
+        return None  # no cache, another file's, or damaged: check the file again
+
+
+def _write_cached(key: str, settings: Settings) -> None:
+    """Best effort: without a writable data folder the next command checks the file again."""
+    import json
+    import os
+    from dataclasses import asdict
+
+    kept = asdict(settings)
+    kept["rates"] = {code: str(rate) for code, rate in settings.rates.items()}
+    path = _cache_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(temp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"key": key, "settings": kept}, handle)
+        os.replace(temp, path)
+    except OSError:
+        pass

@@ -9,11 +9,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from dealcoach.config import DEFAULT_CADENCES, DEFAULT_STALE_DAYS, Cadence, Settings
+from dealcoach.config import DEFAULT_CADENCES, DEFAULT_STALE_DAYS, Settings
+from dealcoach.config import Cadence as CadenceSettings
 from dealcoach.errors import BadInput
 
 
-class _Cadence(BaseModel):
+class Cadence(BaseModel):  # named as the rep reads it in an error message
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     first: int = Field(1, ge=0, le=10)
@@ -30,13 +31,13 @@ class _Cadence(BaseModel):
         return value
 
 
-class _Settings(BaseModel):
+class SettingsFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     country: str = "US"
     home_currency: str = "USD"
     rates: dict[str, Decimal] = Field(default_factory=dict)
-    cadence: dict[str, _Cadence] = Field(default_factory=dict)
+    cadence: dict[str, Cadence] = Field(default_factory=dict)
     stale_days: dict[str, int] = Field(default_factory=dict)
 
     @field_validator("cadence", mode="before")
@@ -78,7 +79,7 @@ class _Settings(BaseModel):
 def settings_from(data: dict[str, Any], path: Path) -> Settings:
     """The settings a parsed config.toml describes, or one line that names the bad key."""
     try:
-        checked = _Settings.model_validate(data)
+        checked = SettingsFile.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
@@ -88,7 +89,10 @@ def settings_from(data: dict[str, Any], path: Path) -> Settings:
         country=checked.country,
         home_currency=checked.home_currency,
         rates=dict(checked.rates),
-        cadence={name: Cadence(**cadence.model_dump()) for name, cadence in checked.cadence.items()}
+        cadence={
+            name: CadenceSettings(**cadence.model_dump())
+            for name, cadence in checked.cadence.items()
+        }
         or defaults.cadence,
         stale_days=dict(checked.stale_days) or defaults.stale_days,
     )

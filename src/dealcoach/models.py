@@ -1,4 +1,8 @@
-"""The answers schema (a public contract: keys may be added, never renamed) and the domain records."""
+"""The answers schema (a public contract: keys may be added, never renamed), checked by pydantic.
+
+What comes in (an answers file, the interview, an import) goes through it; the domain reads
+the stored answers back as plain records (`answer_record.py`), which share its vocabulary.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,6 @@ from dealcoach.answer_record import (
     LET_GO_STOPS,
     MAX_VALUE,
     NURTURE_STOPS,
-    STAGE_ORDER,
     Budget,
     DealType,
     Journey,
@@ -188,7 +191,6 @@ __all__ = [
     "LET_GO_STOPS",
     "MAX_VALUE",
     "NURTURE_STOPS",
-    "STAGE_ORDER",
     "Answers",
     "Budget",
     "BuyerStep",

@@ -12,7 +12,13 @@ if TYPE_CHECKING:  # annotations only: records stay cheap to import on `next`'s 
     from dealcoach.answer_record import AnswersRecord, Strategy
 
 
-STAGES = ("lead", "qualified", "prospect", "opportunity", "closing")  # models.Stage, in order
+STAGES = (
+    "lead",
+    "qualified",
+    "prospect",
+    "opportunity",
+    "closing",
+)  # answer_record.Stage, in order
 
 CRM_COLUMNS = (  # the deal columns a CRM import owns and may update; never the interview's
     "account",

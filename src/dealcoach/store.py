@@ -30,6 +30,7 @@ from dealcoach.records import (
     Decision,
     PlannedFollowUp,
     Reason,
+    StopReason,
     StrategyChoice,
     Touch,
     TouchKind,
@@ -533,7 +534,7 @@ class Store:
 
     def _replace_steps(self, deal_id: int, steps: Sequence[BuyerStep]) -> None:
         """Replace the steps wholesale, keeping the id of each step whose key survives."""
-        from dealcoach.models import step_keys
+        from dealcoach.answer_record import step_keys
 
         keys = step_keys([step.step for step in steps])
         existing = {
@@ -563,7 +564,8 @@ class Store:
 
     def latest_record(self, deal_id: int) -> AnswersRecord | None:
         """The same answers as plain records, for the planner and the verdict: no pydantic
-        unless the stored document is not in the form dealcoach writes."""
+        unless the stored document is not in the form dealcoach writes (an import may store
+        answers as their file gave them)."""
         row = self._latest_interview(deal_id)
         if row is None:
             return None
@@ -1338,11 +1340,7 @@ def _deal_row(row: Row) -> Row:
 
 
 def _stop_reason(value: str | None) -> Any:
-    if not value:
-        return None
-    from dealcoach.models import StopReason
-
-    return StopReason(value)
+    return StopReason(value) if value else None
 
 
 def _touch(row: Row) -> Touch:

@@ -239,6 +239,8 @@ class _Judge:
                 )
         if a.when.decision_date is not None:
             self.watch(a.when.decision_date - timedelta(days=FAR_DECISION_DAYS))
+            # once it has passed, a planned touch may no longer cite it as a reason to answer
+            self.watch(a.when.decision_date + timedelta(days=1))
         stale = self.settings.stale_days.get(a.deal.stage.value, 30)
         qualified_on = self.facts.qualified_on or self.facts.created
         last_two_way = self.state.last_two_way
