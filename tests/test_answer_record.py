@@ -190,3 +190,4 @@ def test_record_of_reads_every_checked_document(document: dict[str, Any], value:
     document["deal"]["value"] = value
     answers = _schema(document)
     _same(ar.record_of(answers), answers)
+    assert ar.to_document(ar.record_of(answers)) == answers.to_document()  # show --json
