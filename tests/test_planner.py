@@ -397,3 +397,23 @@ def test_the_verdict_is_looked_at_again_the_day_after_the_decision_date(
         return
     assert judged.valid_until is not None
     assert judged.valid_until <= date.fromisoformat(decision) + timedelta(days=1)
+
+
+def test_a_renewal_touch_keeps_its_distance_from_an_overdue_recap() -> None:
+    """Found by hypothesis in CI: the recap due last week goes out today, and so did renewal:30."""
+    doc = {
+        "deal": {
+            "account": "Acme",
+            "type": "renewal",
+            "meeting_date": "2026-11-18",
+            "renewal_notice": "2026-12-23",
+        },
+        "how": {"budget": "approved"},
+    }
+    _, made = run(doc)
+    cal = calendar_of(doc)
+    start = cal.on_or_after(TODAY)
+    days = sorted(max(f.due, start) for f in made.followups if f.channel != "task")
+    assert any(f.key.startswith("recap:") and f.due < TODAY for f in made.followups)
+    for earlier, later in itertools.pairwise(days):
+        assert cal.between(earlier, later) >= planner.MIN_GAP

@@ -265,7 +265,10 @@ class _Builder:
             due = self.cal.on_or_before(notice - timedelta(days=days))
             if key in self.facts.sent_keys or due < self.start:
                 continue
-            if any(abs(self.cal.between(t.due, due)) < MIN_GAP for t in touches + found):
+            near = (
+                abs(self.cal.between(self.effective(t), due)) < MIN_GAP for t in touches + found
+            )
+            if any(near):
                 continue
             bring = f"Usage and results against {results}, {days} days before the notice date ({notice.isoformat()})"
             found.append(
