@@ -21,7 +21,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
-from dealcoach import drafts, interview, prompts
+from dealcoach import drafts, interview, paths, prompts
 from dealcoach.interview import SKIP, Interview, Question, Say
 from dealcoach.models import (
     Answers,
@@ -850,7 +850,7 @@ def test_saving_is_atomic(monkeypatch: pytest.MonkeyPatch, dealcoach_home: Path)
     def killed(_fd: int) -> None:
         raise KeyboardInterrupt  # the process dies between writing and renaming
 
-    monkeypatch.setattr(drafts.os, "fsync", killed)
+    monkeypatch.setattr(paths.os, "fsync", killed)  # paths.write_private does the saving
     with pytest.raises(KeyboardInterrupt):
         drafts.save("new", {"n": 2})
 

@@ -311,13 +311,9 @@ def _required(kind: type) -> frozenset[str]:
     )
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
-
-
+@cache
 def _hints(kind: type) -> dict[str, Any]:
-    if kind not in _HINTS:
-        _HINTS[kind] = get_type_hints(kind)
-    return _HINTS[kind]
+    return get_type_hints(kind)
 
 
 def step_keys(names: list[str]) -> list[str]:

@@ -172,6 +172,18 @@ def __getattr__(name: str) -> Any:
 
 def hoist_globals(argv: list[str]) -> list[str]:
     """Global options are accepted after the command too: move them in front of it."""
+    front, rest = _split_globals(argv)
+    return front + rest
+
+
+def command_name(argv: list[str]) -> str | None:
+    """The command `argv` runs, when it names one; None for help, a typo or nothing."""
+    rest = _split_globals(argv)[1]
+    return rest[0] if rest and rest[0] in COMMANDS else None
+
+
+def _split_globals(argv: list[str]) -> tuple[list[str], list[str]]:
+    """The global options (with their values) and everything else, each in order."""
     front: list[str] = []
     rest: list[str] = []
     i = 0
@@ -189,25 +201,7 @@ def hoist_globals(argv: list[str]) -> list[str]:
         else:
             rest.append(arg)
         i += 1
-    return front + rest
-
-
-def command_name(argv: list[str]) -> str | None:
-    """The command `argv` runs, when it names one; None for help, a typo or nothing."""
-    hoisted = hoist_globals(argv)
-    i = 0
-    while i < len(hoisted):
-        arg = hoisted[i]
-        if arg in GLOBAL_OPTIONS:
-            i += 2
-            continue
-        if arg.startswith("-"):
-            if arg.split("=", 1)[0] in GLOBAL_OPTIONS or arg in GLOBAL_FLAGS:
-                i += 1
-                continue
-            return None  # --help, --version or a stray option: let Typer answer it
-        return arg if arg in COMMANDS else None
-    return None
+    return front, rest
 
 
 def main() -> None:

@@ -55,6 +55,9 @@ class Settings:
         return value * rate if rate is not None else None
 
 
+SETTINGS_CACHE = "settings.json"
+
+
 def load_settings(path: Path | None = None) -> Settings:
     """The settings from config.toml, or the defaults when there is none.
 
@@ -92,15 +95,11 @@ def _cache_key(text: str) -> str:
     return hashlib.sha256(f"{__version__}\0{text}".encode()).hexdigest()
 
 
-def _cache_file() -> Path:
-    return paths.home() / "cache" / "settings.json"
-
-
 def _read_cached(key: str) -> Settings | None:
-    import json
+    from dealcoach import data_cache
 
+    document = data_cache.read(SETTINGS_CACHE)
     try:
-        document = json.loads(_cache_file().read_text(encoding="utf-8"))
         if document["key"] != key:
             return None
         kept = document["settings"]
@@ -114,25 +113,16 @@ def _read_cached(key: str) -> Settings | None:
             },
             stale_days=dict(kept["stale_days"]),
         )
-    except (OSError, ValueError, KeyError, TypeError, ArithmeticError):
+    except (ValueError, KeyError, TypeError, ArithmeticError):
         return None  # no cache, another file's, or damaged: check the file again
 
 
 def _write_cached(key: str, settings: Settings) -> None:
     """Best effort: without a writable data folder the next command checks the file again."""
-    import json
-    import os
     from dataclasses import asdict
+
+    from dealcoach import data_cache
 
     kept = asdict(settings)
     kept["rates"] = {code: str(rate) for code, rate in settings.rates.items()}
-    path = _cache_file()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(temp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"key": key, "settings": kept}, handle)
-        os.replace(temp, path)
-    except OSError:
-        pass
+    data_cache.write(SETTINGS_CACHE, {"key": key, "settings": kept})

@@ -15,13 +15,15 @@ from dealcoach.errors import BadInput
 
 
 class Cadence(BaseModel):  # named as the rep reads it in an error message
+    """The bounds of each value; the defaults (`config.DEFAULT_CADENCES`) are merged in first."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    first: int = Field(1, ge=0, le=10)
-    spacing: tuple[int, ...] = Field((5,), min_length=1)
-    ceiling: int = Field(3, ge=1, le=10)
-    other_stakeholder: int = Field(0, ge=0, le=3)
-    check_back_days: int = Field(90, ge=1, le=730)
+    first: int = Field(ge=0, le=10)
+    spacing: tuple[int, ...] = Field(min_length=1)
+    ceiling: int = Field(ge=1, le=10)
+    other_stakeholder: int = Field(ge=0, le=3)
+    check_back_days: int = Field(ge=1, le=730)
 
     @field_validator("spacing")
     @classmethod

@@ -1,8 +1,8 @@
 """Drafts of unfinished interviews: one JSON file per deal (`D12.json`) or for a new deal (`new.json`).
 
 A draft is saved after every answer, so it must survive a process killed at any instant: each save
-writes a private temporary file in the same folder and renames it over the draft (`os.replace` is
-atomic), so a reader sees the old draft or the new one, never half a file. Files are created 0600.
+replaces the file in one step (`paths.write_private`), so a reader sees the old draft or the new
+one, never half a file. Files are created 0600.
 What a draft holds is the interview's business (see `interview.Interview.draft`); here it is a dict.
 """
 
@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import secrets
 from pathlib import Path
 from typing import Any
 
-from dealcoach.paths import drafts_dir
+from dealcoach.paths import drafts_dir, write_private
 
 _KEY = re.compile(r"new|D[1-9][0-9]{0,17}")
 
@@ -29,21 +27,7 @@ def key_for(deal_id: int | None) -> str:
 def save(key: str, draft: dict[str, Any]) -> Path:
     """Write the draft atomically (temporary file + rename), readable by the owner only."""
     path = _path(key)
-    folder = path.parent
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    data = json.dumps(draft, ensure_ascii=False, indent=1).encode("utf-8")
-    temp = folder / f".{key}.{secrets.token_hex(6)}.tmp"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
+    write_private(path, json.dumps(draft, ensure_ascii=False, indent=1).encode("utf-8"))
     return path
 
 

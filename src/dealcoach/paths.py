@@ -32,3 +32,33 @@ def config_path() -> Path:
 
 def drafts_dir() -> Path:
     return home() / "drafts"
+
+
+def cache_dir() -> Path:
+    """Files that only spare work (holiday dates, checked settings): safe to delete."""
+    return home() / "cache"
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` in one step, readable by the owner only (0600).
+
+    A private temporary file in the same folder is renamed over it (`os.replace` is atomic), so a
+    reader, or a process killed at any instant, sees the old content or the new, never half.
+    """
+    import contextlib
+    import secrets  # not on the start-up path: only writes need it
+
+    folder = path.parent
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temp = folder / f".{path.stem}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise

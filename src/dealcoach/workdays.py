@@ -6,14 +6,11 @@ if they meet on Dec 28, so can we.
 
 from __future__ import annotations
 
-import json
-import os
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
-from pathlib import Path
 
 from dealcoach.dates import EARLIEST, LATEST
 
@@ -40,32 +37,21 @@ def _holidays(country: str, year: int) -> frozenset[date]:
     return found
 
 
-def _cache_file(country: str, year: int) -> Path:
-    from dealcoach import paths
-
-    return paths.home() / "cache" / f"holidays-{country}-{year}.json"
-
-
 def _read_cache(country: str, year: int) -> frozenset[date] | None:
+    from dealcoach import data_cache
+
+    days = data_cache.read(f"holidays-{country}-{year}.json")
     try:
-        days = json.loads(_cache_file(country, year).read_text(encoding="utf-8"))
         return frozenset(date.fromisoformat(day) for day in days)
-    except (OSError, ValueError, TypeError):
+    except (ValueError, TypeError):
         return None
 
 
 def _write_cache(country: str, year: int, days: frozenset[date]) -> None:
     """Best effort: a read-only data folder only costs the next command the same 100 ms."""
-    path = _cache_file(country, year)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(temp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(sorted(d.isoformat() for d in days)))
-        os.replace(temp, path)
-    except OSError:
-        pass
+    from dealcoach import data_cache
+
+    data_cache.write(f"holidays-{country}-{year}.json", sorted(d.isoformat() for d in days))
 
 
 @cache
