@@ -561,7 +561,7 @@ def test_the_formula_guard(text: str, encoded: str) -> None:
 
 
 # -- the CSV lines SQLite builds --------------------------------------------------------------------
-# `export --format csv` lets SQLite write each line (store._csv_line_sql); csv.writer over
+# `export --format csv` lets SQLite write each line (csv_lines.line_sql); csv.writer over
 # `csv_rows` is the contract it must match byte for byte. These put hostile cells in every column.
 
 DEALS = TABLES["deals"]
@@ -695,6 +695,51 @@ def test_everyday_floats_are_written_by_sql(lines_db: Path) -> None:
     written, reference, by_sql = _sql_and_reference(lines_db)
     assert written == reference
     assert by_sql == [True, True, True, True, False, False, True, True, True]  # 17 digits: Python
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.none() | st.text(CELL_CHARS, max_size=6),
+            st.none() | st.text(CELL_CHARS, max_size=6),
+            st.none() | st.text(CELL_CHARS, max_size=6),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_sql_lines_quote_each_json_cell_on_its_own(rows: list[tuple[Any, ...]]) -> None:
+    """Two JSON columns (no table has them yet): each one's quoting is chosen by the format."""
+    from dealcoach.csv_lines import line_sql
+
+    table = exporting.Table(
+        "t",
+        (
+            exporting.Column("id", exporting.Kind.int),
+            exporting.Column("a", exporting.Kind.json),
+            exporting.Column("b"),
+            exporting.Column("c", exporting.Kind.json),
+        ),
+        since=None,
+    )
+    kinds = [column.kind for column in table.columns]
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT, c TEXT)")
+    numbered = [(i, *row) for i, row in enumerate(rows, start=1)]
+    conn.executemany("INSERT INTO t VALUES (?, ?, ?, ?)", numbered)
+    lines = [line for (line,) in conn.execute(f"SELECT {line_sql(table.names, kinds)} FROM t t")]
+    conn.close()
+    reference = io.StringIO(newline="")
+    csv.writer(reference).writerows(exporting.csv_rows(table, numbered))
+    expected = reference.getvalue().encode("utf-8")
+    written = b"".join(
+        line if isinstance(line, bytes) else exporting.csv_line(table, numbered[line - 1])
+        for line in lines
+    )
+    assert written == expected
+    for line, (a, b, c) in zip(lines, rows, strict=True):  # SQL writes all but NUL rows
+        nul = any("\x00" in (cell or "") for cell in (a, b, c)) or "\\u0000" in (b or "")
+        assert isinstance(line, bytes) != nul
 
 
 @pytest.mark.parametrize("table", TABLE_NAMES)

@@ -2,7 +2,7 @@
 
 Pure: no SQL and no I/O. `store.export_rows` streams the rows, `commands/data.py` writes them, and
 `importing.py` reads them back with the same definitions, so export -> import -> export is exact.
-For speed, SQLite builds most CSV lines itself (`Store._csv_line_sql`); `csv_rows` through the csv
+For speed, SQLite builds most CSV lines itself (`csv_lines.line_sql`); `csv_rows` through the csv
 module stays the reference it must match byte for byte, and writes the rows the SQL leaves over.
 
 A CSV cell holds text exactly as stored, with one exception: a text cell that a spreadsheet would run

@@ -1015,7 +1015,7 @@ class Store:
         `deal_columns` appends columns of the row's deal (the calendar wants the account).
 
         `csv_kinds` (the `exporting.Kind` of each column) asks for CSV instead: SQLite writes each
-        row's line itself (`_csv_line_sql`), which is about twice as fast as handing 30 Python
+        row's line itself (`csv_lines.line_sql`), which is about twice as fast as handing 30 Python
         objects a row to the csv module. A row then comes as its line, UTF-8 `bytes` ending in
         CRLF; a row the SQL cannot write exactly (a NUL in a text cell, a value of an unexpected
         type, a float that SQLite would print differently from Python) comes as its tuple of
@@ -1047,7 +1047,9 @@ class Store:
             where.append(f"{deal}.id = ?")
             params.append(deal_id)
         if csv_kinds is not None:
-            selected = self._csv_line_sql(columns, csv_kinds)
+            from dealcoach.csv_lines import line_sql
+
+            selected = line_sql(columns, csv_kinds)
         else:
             selected = ", ".join(
                 [*(f"t.{c}" for c in columns), *(f"{deal}.{c}" for c in deal_columns)]
@@ -1065,7 +1067,7 @@ class Store:
     def _csv_lines(
         self, cursor: sqlite3.Cursor, table: str, columns: Sequence[str]
     ) -> Iterator[bytes | tuple[Any, ...]]:
-        """The lines of `_csv_line_sql`; a row it left to Python (its id came instead) as values,
+        """The lines of `csv_lines.line_sql`; a row it left to Python (its id came instead) as values,
         read on the same connection, so from the same snapshot as the rest."""
         again = f"SELECT {', '.join(columns)} FROM {table} WHERE id = ?"
         for (line,) in cursor:
@@ -1075,91 +1077,6 @@ class Store:
                 other = self._conn.cursor()
                 other.row_factory = None
                 yield other.execute(again, (line,)).fetchone()
-
-    @staticmethod
-    def _csv_line_sql(columns: Sequence[str], kinds: Sequence[str]) -> str:
-        """One SQL expression: the row's CSV line as a BLOB, or its id where Python must write it.
-
-        It must write exactly what `csv.writer` writes for `exporting.csv_rows` (the tests compare
-        the two on hostile cells): text is guarded (`exporting.encode_cell`) and quoted only when
-        it holds `,` `"` CR or LF, with `"` doubled; NULL is empty; integers in decimal; a float as
-        `repr` would print it. Checking every text cell for those four characters costs more than
-        building the line, so a row is checked once: `json_array` of its text cells escapes `"`,
-        `\\`, CR, LF and every other control character (NUL included) with a backslash, and its only
-        commas are the `","` between cells unless a cell holds one. A row without either is
-        written with its text cells as they are (guarded); one with them gets the per-cell
-        quoting, unless a NUL is among them: SQLite's `printf` would cut the cell there.
-
-        Floats: `%!.15g` matches `repr` when the text reads back as the same float (so 15 digits
-        are enough, as `repr` uses the fewest that are) and the number is printed without an
-        exponent by both (1e-4 <= |x| < 1e15); otherwise Python writes the row. Text columns hold
-        text or NULL (TEXT affinity, and dealcoach stores `str`); a BLOB would be written as its
-        bytes where the csv module writes `b'...'`.
-        """
-        from dealcoach.exporting import DANGEROUS, GUARD
-
-        def char(text: str) -> str:  # the contract's characters, with no SQL quoting to get wrong
-            return f"char({', '.join(str(ord(ch)) for ch in text)})"
-
-        triggers = (*DANGEROUS, GUARD)
-        upper = chr(max(map(ord, triggers)) + 1)  # a cell from here up is never guarded...
-        digits_to = min(t for t in triggers if t > "9")  # ...nor one from "0" up to this
-        if any("0" <= t < digits_to for t in triggers):
-            raise ValueError("the SQL guard assumes that no digit starts a formula")
-        listed = ", ".join(char(t) for t in triggers)
-
-        def guarded(c: str) -> str:
-            safe = f"{c} >= {char(upper)} OR ({c} >= '0' AND {c} < {char(digits_to)})"
-            return (
-                f"CASE WHEN NOT ({safe}) AND substr({c}, 1, 1) IN ({listed})"
-                f" THEN {char(GUARD)} || {c} ELSE {c} END"
-            )
-
-        def quoted(c: str) -> str:  # `"` first: a JSON cell has one at once
-            needs = " OR ".join(f"instr({c}, {x})" for x in ("'\"'", "','", "char(10)", "char(13)"))
-            g = guarded(c)
-            return f"CASE WHEN {needs} THEN '\"' || replace({g}, '\"', '\"\"') || '\"' ELSE {g} END"
-
-        def real(c: str) -> str:
-            return f"CASE WHEN {c} IS NULL THEN '' ELSE printf('%!.15g', {c}) END"
-
-        typed: list[str] = []  # a row fails one of these: Python writes it
-        fast: list[str] = []
-        slow: list[str] = []
-        plain: list[str] = []
-        for name, kind in zip(columns, kinds, strict=True):
-            c = f"t.{name}"
-            if kind == "int":
-                if name != "id":  # INTEGER PRIMARY KEY in every table: always an integer
-                    typed.append(f"{c} IS CAST({c} AS INTEGER)")  # NULL too; cheaper than typeof
-                fast.append(c)
-                slow.append(c)
-            elif kind == "real":
-                typed.append(
-                    f"({c} IS NULL OR ({c} IS CAST({c} AS REAL)"
-                    f" AND ({c} >= 1e-4 AND {c} < 1e15 OR {c} <= -1e-4 AND {c} > -1e15)"
-                    f" AND CAST(printf('%!.15g', {c}) AS REAL) = {c}))"
-                )
-                fast.append(real(c))
-                slow.append(real(c))
-            elif kind == "json":  # nearly always quoted: checked on its own, and never in `cells`
-                typed.append(f"ifnull(instr({c}, char(0)), 0) = 0")
-                fast.append(quoted(c))
-                slow.append(quoted(c))
-            else:
-                plain.append(f"ifnull(CAST({c} AS TEXT), '')")
-                fast.append(guarded(c))
-                slow.append(quoted(c))
-        plain += ["''"] * (2 - len(plain))  # the comma test below needs two cells or more
-        cells = f"json_array({', '.join(plain)})"
-        line = ",".join("%s" for _ in columns) + "\r\n"
-        special = f"instr(replace(replace({cells}, '\",\"', ''), ',', '\\'), '\\')"
-        return (
-            f"CASE WHEN NOT ({' AND '.join(typed) or '1'}) THEN t.id"
-            f" WHEN {special} THEN CASE WHEN instr({cells}, '\\u0000') THEN t.id"
-            f" ELSE CAST(printf('{line}', {', '.join(slow)}) AS BLOB) END"
-            f" ELSE CAST(printf('{line}', {', '.join(fast)}) AS BLOB) END"
-        )
 
     def table_columns(self, table: str) -> list[str]:
         """The table's columns as the schema has them (tests compare them with the export)."""
