@@ -84,7 +84,7 @@ def answer_documents(draw: st.DrawFn, *, stop: str | None = None) -> dict[str, A
     }
     doc["deal"] = {k: v for k, v in doc["deal"].items() if v is not None}
     if doc["deal"]["type"] == "renewal" and draw(st.booleans()):
-        doc["deal"]["renewal_notice"] = _day(draw(st.integers(10, 200)))
+        doc["deal"]["renewal_notice"] = _day(draw(st.integers(-40, 200)))
     if draw(st.booleans()):
         doc["when"] = {"decision_date": _day(draw(st.integers(-5, 400)))}
     if draw(st.booleans()):

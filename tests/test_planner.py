@@ -290,6 +290,20 @@ def test_counting_touches_respect_the_strategy_spacing(
             assert cal.between(earlier, later) >= min(cad.spacing)
 
 
+@given(answer_documents(), histories())
+def test_renewal_touches_come_before_the_notice_date_one_overdue_at_most(
+    doc: dict[str, Any], touches: tuple[Touch, ...]
+) -> None:
+    _, made = run(doc, touches)
+    notice = doc["deal"].get("renewal_notice")
+    renewal = [f for f in made.followups if f.purpose == "renewal"]
+    if notice is None:
+        assert not renewal
+        return
+    assert all(f.due < date.fromisoformat(notice) for f in renewal)
+    assert len([f for f in renewal if f.due < TODAY]) <= 1
+
+
 @given(answer_documents(stop="none"))
 def test_dated_buyer_steps_get_a_follow_up_before_them(doc: dict[str, Any]) -> None:
     judged, made = run(doc)
@@ -417,3 +431,35 @@ def test_a_renewal_touch_keeps_its_distance_from_an_overdue_recap() -> None:
     assert any(f.key.startswith("recap:") and f.due < TODAY for f in made.followups)
     for earlier, later in itertools.pairwise(days):
         assert cal.between(earlier, later) >= planner.MIN_GAP
+    moved = next(f for f in made.followups if f.key == "renewal:30")  # moved, not dropped
+    assert cal.between(start, moved.due) >= planner.MIN_GAP
+    assert moved.due < date(2026, 12, 23)
+
+
+@pytest.mark.parametrize(
+    ("notice_in", "planned", "overdue"),
+    [
+        (88, {"renewal:90", "renewal:60", "renewal:30"}, "renewal:90"),
+        (58, {"renewal:60", "renewal:30"}, "renewal:60"),  # renewal:90 gave way to renewal:60
+        (29, {"renewal:30"}, "renewal:30"),
+        (0, set(), None),  # the notice date has come: nothing left to renew ahead of it
+    ],
+)
+def test_a_missed_renewal_touch_waits_as_overdue_until_the_next_one(
+    notice_in: int, planned: set[str], overdue: str | None
+) -> None:
+    """Not sent on its day, a renewal touch goes out today (shown as overdue), not never."""
+    doc = {
+        "deal": {
+            "account": "Acme",
+            "type": "renewal",
+            "meeting_date": "2026-10-01",
+            "renewal_notice": (TODAY + timedelta(days=notice_in)).isoformat(),
+        },
+        "how": {"budget": "approved"},
+    }
+    judged, made = run(doc, sent_keys=frozenset({"recap:2026-10-01"}))
+    assert judged.decision is Decision.pursue
+    renewal = {f.key: f for f in made.followups if f.purpose == "renewal"}
+    assert set(renewal) == planned
+    assert {key for key, f in renewal.items() if f.due < TODAY} == ({overdue} - {None})

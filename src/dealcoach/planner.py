@@ -255,26 +255,27 @@ class _Builder:
         return None
 
     def renewal_touches(self, touches: list[PlannedFollowUp]) -> list[PlannedFollowUp]:
+        """Touches back from the notice date. One not sent on its day waits (overdue) until the
+        next one is due; one too close to another touch moves to the next free day before then."""
         notice = self.a.deal.renewal_notice
         if self.a.deal.type is not DealType.renewal or notice is None:
             return []
         found: list[PlannedFollowUp] = []
         results = self.a.how.metrics or "the outcome they bought for"
-        for days in RENEWAL_TOUCHES:
+        dues = [self.cal.on_or_before(notice - timedelta(days=d)) for d in RENEWAL_TOUCHES]
+        for days, due, until in zip(RENEWAL_TOUCHES, dues, [*dues[1:], notice], strict=True):
             key = f"renewal:{days}"
-            due = self.cal.on_or_before(notice - timedelta(days=days))
-            if key in self.facts.sent_keys or due < self.start:
+            if key in self.facts.sent_keys or until <= self.start:
                 continue
-            near = (
-                abs(self.cal.between(self.effective(t), due)) < MIN_GAP for t in touches + found
-            )
-            if any(near):
+            earliest = max(due, self.start)
+            day = self.free_day(touches + found, earliest)
+            if day is None or day >= until:
                 continue
             bring = f"Usage and results against {results}, {days} days before the notice date ({notice.isoformat()})"
             found.append(
                 self.touch(
                     key,
-                    due,
+                    due if day == earliest else day,
                     "email",
                     self.main,
                     "renewal",
