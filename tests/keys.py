@@ -1,8 +1,8 @@
 """Keystrokes for driving the interview, so that a test reads like the conversation.
 
 Each helper returns the characters a rep would press; a test joins them and feeds them to a pipe
-input. Text prompts need Enter; a yes/no question answers on `y` or `n` alone (a trailing Enter would
-answer the next question); a choice list moves with the arrow keys and takes Enter.
+input. Text prompts and yes/no questions need Enter (Enter alone keeps the default); a choice list
+moves with the arrow keys and takes Enter.
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ def choose(index: int, *, start: int = 0) -> str:
 
 
 def confirm(yes: bool) -> str:
-    """Answer a yes/no question (it submits by itself: no Enter)."""
-    return "y" if yes else "n"
+    """Answer a yes/no question: `y` or `n`, then Enter."""
+    return ("y" if yes else "n") + ENTER
 
 
 def ctrl_c() -> str:

@@ -14,7 +14,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from .clirun import EXAMPLES, TODAY, invoke, qualify_json, rows
-from .keys import ctrl_c, enter, keys, type_text
+from .keys import confirm, ctrl_c, enter, keys, type_text
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -23,12 +23,12 @@ NEW_DEAL = keys(
     type_text("Fleet telematics"), enter(),  # title
     type_text("30000"), enter(),  # value
     enter(), enter(), enter(), enter(), enter(), enter(),  # currency, stage, source, type, sector, meeting
-    "n",  # add a person?
-    "n",  # add a step?
+    confirm(False),  # add a person?
+    confirm(False),  # add a step?
     enter(), enter(), enter(),  # decision date, compelling event, budget cycle
     enter(), enter(), enter(), enter(), enter(),  # criteria, metrics, alternatives, budget, funding
     enter(), enter(), enter(),  # journey, pain, fit
-    "n",  # next step agreed?
+    confirm(False),  # next step agreed?
     enter(), enter(),  # stop signal, strategy
 )  # fmt: skip
 

@@ -242,6 +242,37 @@ def test_a_full_first_interview_produces_the_answers_document() -> None:
 
 
 @pytest.mark.timeout(30)
+def test_a_yes_no_question_takes_y_then_enter_as_people_type_it() -> None:
+    """`y` waits for Enter, so the Enter does not answer the next question (a tmux trial typed
+    `y`, Enter, then a name, and lost the person); Enter alone keeps the default."""
+    presses = keys(
+        NEW_DEAL_DEAL,
+        type_text("y"),
+        enter(),  # Add a person? yes
+        answer("Dana Ruiz"),
+        answer("Director of Curriculum"),
+        choose(2, start=ROLE_SKIP),
+        type_text("y"),
+        enter(),  # Met in person? yes
+        choose(0, start=STANCE_SKIP),
+        enter(),  # Add another person? the default: no
+        type_text("n"),
+        enter(),  # Add a step? no
+        enter() * 3,
+        enter() * 5,
+        enter() * 3,
+        type_text("n"),
+        enter(),  # Next step agreed? no
+        enter(),
+        enter(),
+    )
+    doc, _ = run(presses)
+    assert doc["who"] == PREFILL["who"]
+    assert not doc.get("what")
+    assert doc["next_step"] == {"agreed": False}
+
+
+@pytest.mark.timeout(30)
 def test_requalify_enter_keeps_every_answer() -> None:
     questions = (
         29  # deal 9, who 2, what 2, when 3, how 5, readiness 3, next step 3, signals, strategy
@@ -883,7 +914,7 @@ def test_draft_key_for_a_deal() -> None:
 def test_typing_helpers_read_like_the_conversation() -> None:
     assert type_text("Acme") + enter() == "Acme\r"
     assert answer("Acme") == "\x15Acme\r"
-    assert confirm(True) == "y" and confirm(False) == "n"
+    assert confirm(True) == "y\r" and confirm(False) == "n\r"
     assert choose(2, start=1) == "\x1b[A\x1b[B\x1b[B\r"
 
 

@@ -41,20 +41,20 @@ def test_a_new_deal_interviewed_in_a_real_terminal(dealcoach_home: Path) -> None
         ("Kind of deal", "\r"),
         ("Sector", "\r"),
         ("Date of the meeting", "\r"),
-        ("Add a person", "y"),
+        ("Add a person", "y\r"),
         ("Name", "Jo Park\r"),
         ("title", "\r"),
         ("Role in the decision", "1\r"),
-        ("Met in person", "y"),
+        ("Met in person", "y\r"),
         ("stance", "\r"),
-        ("Add another person", "n"),
-        ("Add a step", "y"),
+        ("Add another person", "n\r"),
+        ("Add a step", "y\r"),
         ("Step\\?", "Board meeting\r"),
         ("Who does it", "\r"),
         ("What will we bring", "ROI case for the CFO\r"),
         ("Date of Board meeting", "in 2 weeks\r"),
         ("Mon 2026-12-07", None),
-        ("Add another step", "n"),
+        ("Add another step", "n\r"),
         ("Decision date", "\r"),
         ("Compelling event", "\r"),
         ("Budget cycle", "\r"),
@@ -66,7 +66,7 @@ def test_a_new_deal_interviewed_in_a_real_terminal(dealcoach_home: Path) -> None
         ("journey", "\r"),
         ("hurt", "\r"),
         ("ideal customer", "\r"),
-        ("concrete next step", "n"),
+        ("concrete next step", "n\r"),
         ("stop the deal", "\r"),
         ("strategy", "\r"),
     ]
@@ -110,13 +110,21 @@ def test_ctrl_c_keeps_the_draft_and_resume_finishes(dealcoach_home: Path) -> Non
     child.send("\r")
     child.expect("Estimated value")
     child.send("\r")
-    for _ in range(40):
-        index = child.expect(
-            ["Add a person", "Add a step", "concrete next step", r"\? ", pexpect.EOF]
-        )
-        if index == 4:
-            break
-        child.send("n" if index < 3 else "\r")
+    rest = [
+        *("Stage", "Where did it come from", "Kind of deal", "Sector"),  # no value: no currency
+        "Date of the meeting",
+        ("Add a person", "n\r"),
+        ("Add a step", "n\r"),
+        *("Decision date", "Compelling event", "Budget cycle", "judge the offer", "What result"),
+        *("Alternatives", "Budget\\?", "Funding", "journey", "hurt", "ideal customer"),
+        ("concrete next step", "n\r"),
+        *("stop the deal", "strategy"),
+    ]
+    for step in rest:
+        prompt, keys = step if isinstance(step, tuple) else (step, "\r")
+        child.expect(prompt)
+        child.send(keys)
+    child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
     with sqlite3.connect(dealcoach_home / "dealcoach.db") as conn:

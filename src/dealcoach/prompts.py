@@ -97,13 +97,17 @@ def offer_resume(
         key: value for key, value in (("input", input), ("output", output)) if value is not None
     }
     message = f"Go on with the unfinished {describe_draft(draft)}?"
-    return bool(questionary.confirm(message, default=True, **devices).unsafe_ask())
+    return bool(
+        questionary.confirm(message, default=True, auto_enter=False, **devices).unsafe_ask()
+    )
 
 
 def _ask(question: Question, devices: dict[str, Any]) -> Any:
     if question.kind == "confirm":
+        # `y` waits for Enter: people type y + Enter, and an Enter that answered the next
+        # question (an empty name cancels the person) would lose what they meant to add
         return questionary.confirm(
-            question.message, default=bool(question.default), **devices
+            question.message, default=bool(question.default), auto_enter=False, **devices
         ).unsafe_ask()
     if question.kind == "select":
         choices = [questionary.Choice(choice.title, choice.value) for choice in question.choices]
