@@ -23,7 +23,7 @@ from typing import Any
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula
 GUARD = "'"
-_TRIGGERS = frozenset((*DANGEROUS, GUARD))
+TRIGGERS = frozenset((*DANGEROUS, GUARD))
 
 FORMATS = ("csv", "json", "jsonl", "ics")
 
@@ -227,7 +227,7 @@ TABLES: dict[str, Table] = {
 
 def encode_cell(text: str) -> str:
     """The formula guard: one leading `'` on a cell a spreadsheet could run (or that starts with `'`)."""
-    if text and text[0] in _TRIGGERS:
+    if text and text[0] in TRIGGERS:
         return GUARD + text
     return text
 
@@ -240,7 +240,7 @@ def decode_cell(text: str) -> str:
 def csv_rows(table: Table, rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
     """Rows as the csv writer takes them: text cells guarded, NULL as an empty cell."""
     guarded = [i for i, column in enumerate(table.columns) if column.is_text]
-    triggers = _TRIGGERS
+    triggers = TRIGGERS
     for row in rows:
         out = list(row)
         for i in guarded:
