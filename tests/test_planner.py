@@ -436,6 +436,24 @@ def test_a_renewal_touch_keeps_its_distance_from_an_overdue_recap() -> None:
     assert moved.due < date(2026, 12, 23)
 
 
+def test_a_renewal_touch_due_before_the_meeting_is_not_overdue() -> None:
+    """Met three days ago, the notice 95 days away: the 120-day touch was never ours to send."""
+    meeting = (TODAY - timedelta(days=3)).isoformat()
+    doc = {
+        "deal": {
+            "account": "Acme",
+            "type": "renewal",
+            "meeting_date": meeting,
+            "renewal_notice": (TODAY + timedelta(days=95)).isoformat(),
+        },
+        "how": {"budget": "approved"},
+    }
+    _, made = run(doc, sent_keys=frozenset({f"recap:{meeting}"}))
+    renewal = {f.key: f for f in made.followups if f.purpose == "renewal"}
+    assert set(renewal) == {"renewal:90", "renewal:60", "renewal:30"}
+    assert all(f.due >= TODAY for f in renewal.values())
+
+
 @pytest.mark.parametrize(
     ("notice_in", "planned", "overdue"),
     [

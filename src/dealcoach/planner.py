@@ -256,7 +256,8 @@ class _Builder:
 
     def renewal_touches(self, touches: list[PlannedFollowUp]) -> list[PlannedFollowUp]:
         """Touches back from the notice date. One not sent on its day waits (overdue) until the
-        next one is due; one too close to another touch moves to the next free day before then."""
+        next one is due; one too close to another touch moves to the next free day before then;
+        one due before the meeting was never planned."""
         notice = self.a.deal.renewal_notice
         if self.a.deal.type is not DealType.renewal or notice is None:
             return []
@@ -265,8 +266,8 @@ class _Builder:
         dues = [self.cal.on_or_before(notice - timedelta(days=d)) for d in RENEWAL_TOUCHES]
         for days, due, until in zip(RENEWAL_TOUCHES, dues, [*dues[1:], notice], strict=True):
             key = f"renewal:{days}"
-            if key in self.facts.sent_keys or until <= self.start:
-                continue
+            if key in self.facts.sent_keys or until <= self.start or due < self.meeting:
+                continue  # sent; superseded by the next one; or due before we met them
             earliest = max(due, self.start)
             day = self.free_day(touches + found, earliest)
             if day is None or day >= until:
