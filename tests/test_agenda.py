@@ -181,6 +181,20 @@ def step(name: str, day: date, **changes: Any) -> dict[str, Any]:
             id="holiday-does-not-count",
         ),
         pytest.param(
+            date(2026, 11, 25),
+            {"due": date(2026, 11, 25), **step("usage review", date(2026, 11, 26))},
+            2,
+            "their usage review is Thu Nov 26 (1 working day)",
+            id="a-step-on-a-holiday-tomorrow-is-not-today",  # found in a tmux trial
+        ),
+        pytest.param(
+            FRI,
+            {"purpose": "before_step", **step("offsite", date(2026, 10, 17))},
+            2,
+            "their offsite is Sat Oct 17 (1 working day)",
+            id="a-step-on-the-weekend-counts-its-own-day",
+        ),
+        pytest.param(
             THANKSGIVING_MON,
             {"due": THANKSGIVING_MON, **step("budget meeting", date(2026, 11, 30))},
             5,

@@ -153,10 +153,17 @@ def _agenda_item(item: DueItem, today: date, cal: WorkCalendar) -> AgendaItem:
 
 
 def _step_days(item: DueItem, today: date, cal: WorkCalendar) -> int | None:
-    """Working days until the item's step (0 when it is today); None with no step ahead."""
-    if item.milestone_date is None or item.milestone_date < today:
+    """Working days until the item's step (0 when it is today); None with no step ahead.
+
+    The step's own day counts even on a weekend or a holiday: the buyer holds it then.
+    """
+    step = item.milestone_date
+    if step is None or step < today:
         return None
-    return _count_workdays(today, item.milestone_date, cal, _STEP_HORIZON)
+    days = _count_workdays(today, step, cal, _STEP_HORIZON)
+    if step > today and not cal.is_workday(step) and days < _STEP_HORIZON:
+        days += 1
+    return days
 
 
 def _tier(item: DueItem, today: date, days_overdue: int, step_days: int | None) -> tuple[int, str]:
