@@ -184,15 +184,26 @@ def step(name: str, day: date, **changes: Any) -> dict[str, Any]:
             date(2026, 11, 25),
             {"due": date(2026, 11, 25), **step("usage review", date(2026, 11, 26))},
             2,
-            "their usage review is Thu Nov 26 (1 working day)",
+            "their usage review is Thu Nov 26",
             id="a-step-on-a-holiday-tomorrow-is-not-today",  # found in a tmux trial
         ),
         pytest.param(
             FRI,
             {"purpose": "before_step", **step("offsite", date(2026, 10, 17))},
             2,
-            "their offsite is Sat Oct 17 (1 working day)",
-            id="a-step-on-the-weekend-counts-its-own-day",
+            "their offsite is Sat Oct 17",
+            id="a-step-on-the-weekend-is-not-today",
+        ),
+        pytest.param(
+            date(2026, 10, 20),
+            {
+                "purpose": "before_step",
+                "due": date(2026, 10, 20),
+                **step("offsite", date(2026, 10, 24)),
+            },
+            2,
+            "their offsite is Sat Oct 24 (3 working days)",
+            id="a-saturday-step-3-working-days-ahead-is-tier-2",  # found by review
         ),
         pytest.param(
             THANKSGIVING_MON,

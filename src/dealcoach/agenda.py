@@ -153,17 +153,11 @@ def _agenda_item(item: DueItem, today: date, cal: WorkCalendar) -> AgendaItem:
 
 
 def _step_days(item: DueItem, today: date, cal: WorkCalendar) -> int | None:
-    """Working days until the item's step (0 when it is today); None with no step ahead.
-
-    The step's own day counts even on a weekend or a holiday: the buyer holds it then.
-    """
-    step = item.milestone_date
-    if step is None or step < today:
+    """Working days until the item's step (0 when it is today, or on a day off before the next
+    working day); None with no step ahead."""
+    if item.milestone_date is None or item.milestone_date < today:
         return None
-    days = _count_workdays(today, step, cal, _STEP_HORIZON)
-    if step > today and not cal.is_workday(step) and days < _STEP_HORIZON:
-        days += 1
-    return days
+    return _count_workdays(today, item.milestone_date, cal, _STEP_HORIZON)
 
 
 def _tier(item: DueItem, today: date, days_overdue: int, step_days: int | None) -> tuple[int, str]:
@@ -173,7 +167,7 @@ def _tier(item: DueItem, today: date, days_overdue: int, step_days: int | None) 
     if item.purpose == "check_back":
         return 6, "check-back date has come"
     if _serves_step_soon(item, step_days):
-        why = _step_why(item, step_days)
+        why = _step_why(item, today, step_days)
         if days_overdue:
             why += f"; {_overdue_text(days_overdue)}"
         return 2, why
@@ -206,13 +200,15 @@ def _serves_step_soon(item: DueItem, step_days: int | None) -> bool:
     return step_days is not None and step_days <= STEP_WINDOW
 
 
-def _step_why(item: DueItem, step_days: int | None) -> str:
+def _step_why(item: DueItem, today: date, step_days: int | None) -> str:
     whose = "our" if item.purpose == "our_step" else "their"
     step = _short(item.milestone or "") or "next step"
     if step_days is None or item.milestone_date is None:
         return f"before {whose} {step}"
-    if step_days == 0:
+    if item.milestone_date == today:
         return f"{whose} {step} is today"
+    if step_days == 0:  # a weekend or a holiday before the next working day
+        return f"{whose} {step} is {_weekday_date(item.milestone_date)}"
     plural = "s" if step_days != 1 else ""
     return (
         f"{whose} {step} is {_weekday_date(item.milestone_date)} ({step_days} working day{plural})"
