@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from .clirun import EXAMPLES, TODAY, invoke, qualify_json
+from .clirun import EXAMPLES, TODAY, invoke, qualify_json, rows
 
 DEAL_KEYS = {
     "id", "account", "title", "value", "currency", "stage", "status", "source", "type", "sector",
@@ -504,3 +505,36 @@ def test_help_of_each_command() -> None:
         assert result.exit_code == 0
         assert "--json" in result.stdout
     assert "--sort" in invoke("list", "--help").stdout
+
+
+def test_a_renewal_touch_moved_by_a_new_step_is_stored_on_its_new_day(
+    tmp_path: Path, dealcoach_home: Path
+) -> None:
+    """Found by review: the store kept the old day, so two touches went out on Tue Dec 8."""
+    from datetime import date
+
+    from dealcoach.planner import MIN_GAP
+    from dealcoach.workdays import WorkCalendar
+
+    base = (
+        '[deal]\naccount = "Northwind"\ntype = "renewal"\nmeeting_date = "2026-11-23"\n'
+        'renewal_notice = "2027-02-06"\n[how]\nbudget = "approved"\n'
+    )
+    first = tmp_path / "renewal.toml"
+    first.write_text(base)
+    qualify_json("--answers", str(first))
+    second = tmp_path / "with-a-step.toml"
+    second.write_text(
+        base + '[[what]]\nstep = "Board"\nbring = "Case study"\ndate = "2026-12-14"\n'
+    )
+    qualify_json("D1", "--answers", str(second))
+    stored = rows(
+        dealcoach_home / "dealcoach.db",
+        "SELECT key, due FROM followups WHERE status = 'planned' AND channel <> 'task' ORDER BY due",
+    )
+    keys = [key for key, _ in stored]
+    assert "renewal:60" in keys
+    cal = WorkCalendar.for_deal("US", [date(2026, 12, 14)])
+    days = [date.fromisoformat(due) for _, due in stored]
+    for earlier, later in itertools.pairwise(days):
+        assert cal.between(earlier, later) >= MIN_GAP, stored

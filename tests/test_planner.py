@@ -454,6 +454,60 @@ def test_a_renewal_touch_due_before_the_meeting_is_not_overdue() -> None:
     assert all(f.due >= TODAY for f in renewal.values())
 
 
+def test_a_missed_renewal_touch_is_not_held_back_by_a_touch_the_ceiling_removes() -> None:
+    """Found by review: the ceiling dropped the recap after the renewal touch gave way to it."""
+    meeting = TODAY - timedelta(days=28)
+    doc = {
+        "deal": {
+            "account": "Acme",
+            "type": "renewal",
+            "meeting_date": meeting.isoformat(),
+            "renewal_notice": (TODAY + timedelta(days=2)).isoformat(),
+        },
+        "how": {"budget": "approved"},
+    }
+    sent = tuple(
+        Touch(date=TODAY - timedelta(days=d), kind=TouchKind.email, id=i)
+        for i, d in enumerate([26, 21, 18], start=1)
+    )
+    _, made = run(doc, sent)
+    renewal = [f for f in made.followups if f.purpose == "renewal"]
+    assert [f.key for f in renewal] == ["renewal:30"]
+    assert renewal[0].due < TODAY  # overdue: it goes out today
+
+
+def test_a_meeting_on_a_saturday_keeps_the_renewal_touch_of_that_day() -> None:
+    """Found by review: the 30-day mark fell on the meeting day, a Saturday, moved to Friday."""
+    meeting = TODAY - timedelta(days=2)  # Sat Nov 21
+    doc = {
+        "deal": {
+            "account": "Acme",
+            "type": "renewal",
+            "meeting_date": meeting.isoformat(),
+            "renewal_notice": (meeting + timedelta(days=30)).isoformat(),
+        },
+        "how": {"budget": "approved"},
+    }
+    _, made = run(doc, sent_keys=frozenset({f"recap:{meeting.isoformat()}"}))
+    assert [f.key for f in made.followups if f.purpose == "renewal"] == ["renewal:30"]
+
+
+def test_the_verdict_is_judged_again_when_a_renewal_touch_is_due() -> None:
+    """So that `next` re-plans on the day a missed renewal touch gives way to the next one."""
+    doc = {
+        "deal": {
+            "account": "Acme",
+            "type": "renewal",
+            "meeting_date": TODAY.isoformat(),
+            "renewal_notice": (TODAY + timedelta(days=95)).isoformat(),
+        },
+        "how": {"budget": "approved"},
+    }
+    judged, made = run(doc)
+    first = min(f.due for f in made.followups if f.purpose == "renewal")
+    assert judged.valid_until is not None and judged.valid_until <= first
+
+
 @pytest.mark.parametrize(
     ("notice_in", "planned", "overdue"),
     [

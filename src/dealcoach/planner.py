@@ -22,7 +22,6 @@ from dealcoach.workdays import WorkCalendar
 MIN_GAP = 2  # business days between two touches, whatever the rule
 BEFORE_IDEAL, BEFORE_EARLIEST, BEFORE_LATEST, BEFORE_LAST_RESORT = 4, 5, 3, 2
 AFTER_STEP, AFTER_LATEST = 2, 5
-RENEWAL_TOUCHES = (120, 90, 60, 30)
 CLOSE_PLAN_ITEMS = ("signer", "legal review", "security review", "vendor set-up", "purchase order")
 
 
@@ -88,8 +87,8 @@ class _Builder:
             touches.append(recap)
         for item in self.milestone_touches():
             self.place_fixed(touches, item)
-        touches.extend(self.renewal_touches(touches))
         touches = self.within_ceiling(touches)
+        touches.extend(self.renewal_touches(touches))  # around what the ceiling kept
         self.fill(touches)
         return tasks + touches
 
@@ -263,11 +262,13 @@ class _Builder:
             return []
         found: list[PlannedFollowUp] = []
         results = self.a.how.metrics or "the outcome they bought for"
-        dues = [self.cal.on_or_before(notice - timedelta(days=d)) for d in RENEWAL_TOUCHES]
-        for days, due, until in zip(RENEWAL_TOUCHES, dues, [*dues[1:], notice], strict=True):
+        marks = strategy.renewal_days(notice, self.cal)
+        ends = [due for _, _, due in marks[1:]] + [notice]
+        for (days, mark, due), until in zip(marks, ends, strict=True):
             key = f"renewal:{days}"
-            if key in self.facts.sent_keys or until <= self.start or due < self.meeting:
+            if key in self.facts.sent_keys or until <= self.start or mark < self.meeting:
                 continue  # sent; superseded by the next one; or due before we met them
+            due = max(due, self.cal.on_or_after(self.meeting))
             earliest = max(due, self.start)
             day = self.free_day(touches + found, earliest)
             if day is None or day >= until:
@@ -667,7 +668,8 @@ class _Builder:
             day = next((d.step.date for d in self.steps if d.key == rest), None)
             return (day.isoformat() if day else ""), day
         if rule == "renewal" and self.a.deal.renewal_notice:
-            return self.a.deal.renewal_notice.isoformat(), None
+            # the day too: one moved clear of another touch is stored on its new day
+            return f"{self.a.deal.renewal_notice.isoformat()}|{due.isoformat()}", None
         if rule == "recap" and self.facts.snoozed_until is not None:
             return f"{rest}|snoozed:{self.facts.snoozed_until.isoformat()}", None
         if rule in ("recap", "owe"):

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from dealcoach.answer_record import AnswersRecord, DealType, Sector, Source, Stage, Strategy
 from dealcoach.config import Cadence, Settings
 from dealcoach.records import StrategyChoice
+
+if TYPE_CHECKING:
+    from dealcoach.workdays import WorkCalendar
+
+RENEWAL_TOUCHES = (120, 90, 60, 30)  # days before a renewal's notice date
 
 EARLY_STAGES = {Stage.lead, Stage.qualified, Stage.prospect}
 
@@ -71,3 +78,10 @@ def paying_customer(answers: AnswersRecord) -> bool:
 def never_gives_up(answers: AnswersRecord) -> bool:
     """Silence here escalates instead of closing the loop: closing, renewals, customers."""
     return answers.deal.stage is Stage.closing or paying_customer(answers)
+
+
+def renewal_days(notice: date, cal: WorkCalendar) -> list[tuple[int, date, date]]:
+    """Each renewal touch: its days before the notice, that date, and the working day it is due
+    (the same or the one before). The planner plans them; the verdict re-judges on each."""
+    marks = [(days, notice - timedelta(days=days)) for days in RENEWAL_TOUCHES]
+    return [(days, mark, cal.on_or_before(mark)) for days, mark in marks]

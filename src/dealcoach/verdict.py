@@ -11,6 +11,7 @@ from dealcoach.answer_record import (
     NURTURE_STOPS,
     AnswersRecord,
     Budget,
+    DealType,
     Journey,
     Sector,
     Stage,
@@ -237,6 +238,11 @@ class _Judge:
                     "milestone_missed",
                     f"their {name} ({day.isoformat()}) passed and the follow-up went unanswered",
                 )
+        if a.deal.type is DealType.renewal and a.deal.renewal_notice is not None:
+            # a missed renewal touch gives way to the next one on that one's day
+            for _, _, due in strategy.renewal_days(a.deal.renewal_notice, self.cal):
+                self.watch(due)
+            self.watch(a.deal.renewal_notice)
         if a.when.decision_date is not None:
             self.watch(a.when.decision_date - timedelta(days=FAR_DECISION_DAYS))
             # once it has passed, a planned touch may no longer cite it as a reason to answer
