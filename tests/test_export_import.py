@@ -745,7 +745,7 @@ CELL = st.none() | st.text(CELL_CHARS, max_size=6)
 
 @pytest.mark.parametrize(
     "layout",
-    ["json text json", "json text json json"],  # the format chosen whole; built from pieces
+    ["json text json", "json text json json"],  # joined from pieces; one JSON column: above
 )
 @given(data=st.data())
 def test_sql_lines_quote_each_json_cell_on_its_own(layout: str, data: st.DataObject) -> None:

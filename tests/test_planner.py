@@ -413,17 +413,22 @@ def test_the_verdict_is_looked_at_again_the_day_after_the_decision_date(
     assert judged.valid_until <= date.fromisoformat(decision) + timedelta(days=1)
 
 
-def test_a_renewal_touch_keeps_its_distance_from_an_overdue_recap() -> None:
-    """Found by hypothesis in CI: the recap due last week goes out today, and so did renewal:30."""
-    doc = {
+def renewal_deal(meeting: date, notice: date) -> dict[str, Any]:
+    """A renewal with an approved budget: what the renewal rules are stated on."""
+    return {
         "deal": {
             "account": "Acme",
             "type": "renewal",
-            "meeting_date": "2026-11-18",
-            "renewal_notice": "2026-12-23",
+            "meeting_date": meeting.isoformat(),
+            "renewal_notice": notice.isoformat(),
         },
         "how": {"budget": "approved"},
     }
+
+
+def test_a_renewal_touch_keeps_its_distance_from_an_overdue_recap() -> None:
+    """Found by hypothesis in CI: the recap due last week goes out today, and so did renewal:30."""
+    doc = renewal_deal(date(2026, 11, 18), date(2026, 12, 23))
     _, made = run(doc)
     cal = calendar_of(doc)
     start = cal.on_or_after(TODAY)
@@ -438,17 +443,9 @@ def test_a_renewal_touch_keeps_its_distance_from_an_overdue_recap() -> None:
 
 def test_a_renewal_touch_due_before_the_meeting_is_not_overdue() -> None:
     """Met three days ago, the notice 95 days away: the 120-day touch was never ours to send."""
-    meeting = (TODAY - timedelta(days=3)).isoformat()
-    doc = {
-        "deal": {
-            "account": "Acme",
-            "type": "renewal",
-            "meeting_date": meeting,
-            "renewal_notice": (TODAY + timedelta(days=95)).isoformat(),
-        },
-        "how": {"budget": "approved"},
-    }
-    _, made = run(doc, sent_keys=frozenset({f"recap:{meeting}"}))
+    meeting = TODAY - timedelta(days=3)
+    doc = renewal_deal(meeting, TODAY + timedelta(days=95))
+    _, made = run(doc, sent_keys=frozenset({f"recap:{meeting.isoformat()}"}))
     renewal = {f.key: f for f in made.followups if f.purpose == "renewal"}
     assert set(renewal) == {"renewal:90", "renewal:60", "renewal:30"}
     assert all(f.due >= TODAY for f in renewal.values())
@@ -457,15 +454,7 @@ def test_a_renewal_touch_due_before_the_meeting_is_not_overdue() -> None:
 def test_a_missed_renewal_touch_is_not_held_back_by_a_touch_the_ceiling_removes() -> None:
     """Found by review: the ceiling dropped the recap after the renewal touch gave way to it."""
     meeting = TODAY - timedelta(days=28)
-    doc = {
-        "deal": {
-            "account": "Acme",
-            "type": "renewal",
-            "meeting_date": meeting.isoformat(),
-            "renewal_notice": (TODAY + timedelta(days=2)).isoformat(),
-        },
-        "how": {"budget": "approved"},
-    }
+    doc = renewal_deal(meeting, TODAY + timedelta(days=2))
     sent = tuple(
         Touch(date=TODAY - timedelta(days=d), kind=TouchKind.email, id=i)
         for i, d in enumerate([26, 21, 18], start=1)
@@ -479,30 +468,14 @@ def test_a_missed_renewal_touch_is_not_held_back_by_a_touch_the_ceiling_removes(
 def test_a_meeting_on_a_saturday_keeps_the_renewal_touch_of_that_day() -> None:
     """Found by review: the 30-day mark fell on the meeting day, a Saturday, moved to Friday."""
     meeting = TODAY - timedelta(days=2)  # Sat Nov 21
-    doc = {
-        "deal": {
-            "account": "Acme",
-            "type": "renewal",
-            "meeting_date": meeting.isoformat(),
-            "renewal_notice": (meeting + timedelta(days=30)).isoformat(),
-        },
-        "how": {"budget": "approved"},
-    }
+    doc = renewal_deal(meeting, meeting + timedelta(days=30))
     _, made = run(doc, sent_keys=frozenset({f"recap:{meeting.isoformat()}"}))
     assert [f.key for f in made.followups if f.purpose == "renewal"] == ["renewal:30"]
 
 
 def test_the_verdict_is_judged_again_when_a_renewal_touch_is_due() -> None:
     """So that `next` re-plans on the day a missed renewal touch gives way to the next one."""
-    doc = {
-        "deal": {
-            "account": "Acme",
-            "type": "renewal",
-            "meeting_date": TODAY.isoformat(),
-            "renewal_notice": (TODAY + timedelta(days=95)).isoformat(),
-        },
-        "how": {"budget": "approved"},
-    }
+    doc = renewal_deal(TODAY, TODAY + timedelta(days=95))
     judged, made = run(doc)
     first = min(f.due for f in made.followups if f.purpose == "renewal")
     assert judged.valid_until is not None and judged.valid_until <= first
@@ -521,15 +494,7 @@ def test_a_missed_renewal_touch_waits_as_overdue_until_the_next_one(
     notice_in: int, planned: set[str], overdue: str | None
 ) -> None:
     """Not sent on its day, a renewal touch goes out today (shown as overdue), not never."""
-    doc = {
-        "deal": {
-            "account": "Acme",
-            "type": "renewal",
-            "meeting_date": "2026-10-01",
-            "renewal_notice": (TODAY + timedelta(days=notice_in)).isoformat(),
-        },
-        "how": {"budget": "approved"},
-    }
+    doc = renewal_deal(date(2026, 10, 1), TODAY + timedelta(days=notice_in))
     judged, made = run(doc, sent_keys=frozenset({"recap:2026-10-01"}))
     assert judged.decision is Decision.pursue
     renewal = {f.key: f for f in made.followups if f.purpose == "renewal"}

@@ -94,19 +94,21 @@ def line_sql(columns: Sequence[str], kinds: Sequence[str], table: str = "t") -> 
         else:
             texts.append(c)
 
+    fmt = _format(cells, json_cells)
+
     def line(text_cell: Callable[[str], str]) -> str:
         """The row's line, its text cells written by `text_cell`, its JSON cells by the format."""
-        args = [
-            c
-            if kind == "int"
-            else f"CASE WHEN {c} IS NULL THEN '' ELSE printf('%!.15g', {c}) END"
-            if kind == "real"
-            else _guarded(c)
-            if kind == "json"
-            else text_cell(c)
-            for c, _, kind in cells
-        ]
-        return f"CAST(printf({_format(cells, json_cells)}, {', '.join(args)}) AS BLOB)"
+        args: list[str] = []
+        for c, _, kind in cells:
+            if kind == "int":
+                args.append(c)
+            elif kind == "real":
+                args.append(f"CASE WHEN {c} IS NULL THEN '' ELSE printf('%!.15g', {c}) END")
+            elif kind == "json":
+                args.append(_guarded(c))
+            else:
+                args.append(text_cell(c))
+        return f"CAST(printf({fmt}, {', '.join(args)}) AS BLOB)"
 
     # text as it is; NULL as ''; a BLOB as a NUL, which sends its row to Python
     plain = [
@@ -125,22 +127,20 @@ def line_sql(columns: Sequence[str], kinds: Sequence[str], table: str = "t") -> 
 
 
 def _format(cells: list[tuple[str, str, str]], json_cells: list[str]) -> str:
-    """The line's printf format: each JSON cell's slot is `"%w"` when it needs quotes, else `%s`.
+    """The line's printf format: a JSON cell's slot is `"%w"` when it needs quotes, else `%s`.
 
-    One or two JSON cells choose among whole format strings (no text is built per row); more
-    join the pieces, so that the SQL grows with the columns rather than twice per JSON column.
+    With one JSON cell (every table has at most one) a CASE picks one of two whole format strings,
+    so no text is built per row; with more, the format is joined from pieces, a CASE per JSON cell.
     """
 
-    def whole(quoted: dict[str, bool]) -> str:
-        if len(quoted) < len(json_cells):
-            c = json_cells[len(quoted)]
-            yes, no = whole({**quoted, c: True}), whole({**quoted, c: False})
-            return f"CASE WHEN {_needs_quotes(c)} THEN {yes} ELSE {no} END"
-        slots = ['"%w"' if quoted.get(c) else "%s" for c, _, _ in cells]
-        return "'" + ",".join(slots) + "\r\n'"
+    def whole(quoted: str | None) -> str:
+        return "'" + ",".join('"%w"' if c == quoted else "%s" for c, _, _ in cells) + "\r\n'"
 
-    if len(json_cells) <= 2:
-        return whole({})
+    if not json_cells:
+        return whole(None)
+    if len(json_cells) == 1:
+        (c,) = json_cells
+        return f"CASE WHEN {_needs_quotes(c)} THEN {whole(c)} ELSE {whole(None)} END"
     pieces: list[str] = []
     fixed: list[str] = []
     for c, _, kind in cells:

@@ -1018,7 +1018,7 @@ class Store:
         row's line itself (`csv_lines.line_sql`), which is about twice as fast as handing 30 Python
         objects a row to the csv module. A row then comes as its line, UTF-8 `bytes` ending in
         CRLF; a row the SQL cannot write exactly (a NUL in a text cell, a value of an unexpected
-        type, a float that SQLite would print differently from Python) comes as its tuple of
+        type, a float it cannot prove it prints as Python does) comes as its tuple of
         values, for the caller's csv writer.
         """
         names = [*columns, *deal_columns, *([since_column] if since_column else [])]
