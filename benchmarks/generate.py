@@ -2,7 +2,7 @@
 
 Every deal goes the way a rep's deals go, through the same calls the commands make:
 `Store.save_interview` with generated `Answers` (what `qualify --answers` does), then
-`dealcoach.replan.replan`; then, day by day, the planned follow-ups that were sent (`mark_done` +
+`dealcoach.workflow.replan.replan`; then, day by day, the planned follow-ups that were sent (`mark_done` +
 `add_touch` + replan, as `dealcoach done` does) and replies, inbound calls and notes (`add_touch` +
 replan, as `dealcoach log` does), sometimes a second interview; finally most deals are closed
 (won, lost, let go) and their remaining follow-ups dropped. Verdicts, plans and follow-up ids are
@@ -128,7 +128,7 @@ class Stats:
 
 def make_answers(rng: random.Random, day: date, account: str, *, second: bool = False) -> Any:
     """One interview's answers, in the answers-file schema, validated by the product's model."""
-    from dealcoach.models import Answers
+    from dealcoach.answers.schema import Answers
 
     stage = weighted(
         rng,
@@ -254,10 +254,10 @@ def generate(
     progress: bool = False,
 ) -> Stats:
     """Write a fresh pipeline of `size` deals to `path` through dealcoach's store."""
-    from dealcoach.config import Settings
+    from dealcoach.home.config import Settings
     from dealcoach.records import Touch, TouchKind
-    from dealcoach.replan import replan
-    from dealcoach.store import Store
+    from dealcoach.store.store import Store
+    from dealcoach.workflow.replan import replan
 
     settings = Settings()
     stats = Stats()
@@ -401,7 +401,7 @@ def schema_fingerprint() -> str:
     import hashlib
     import tempfile
 
-    from dealcoach.store import SCHEMA_VERSION, Store
+    from dealcoach.store.store import SCHEMA_VERSION, Store
 
     with tempfile.TemporaryDirectory() as tmp:
         with Store.open(Path(tmp) / "empty.db"):

@@ -7,8 +7,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from dealcoach.answer_record import record_of
-from dealcoach.models import Answers
+from dealcoach.answers.record import record_of
+from dealcoach.answers.schema import Answers
 from dealcoach.records import DealFacts, Touch, TouchKind
 
 TODAY = date(2026, 11, 23)

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dealcoach.agenda import AgendaItem, DueItem, rank, split, urgency_of
-from dealcoach.workdays import WorkCalendar
+from dealcoach.domain.agenda import AgendaItem, DueItem, rank, split, urgency_of
+from dealcoach.domain.workdays import WorkCalendar
 
 CAL = WorkCalendar("US")
 FRI = date(2026, 10, 16)  # a plain week: no US holiday from Oct 13 to Oct 30

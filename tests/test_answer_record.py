@@ -19,9 +19,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from dealcoach import answer_record as ar
-from dealcoach import models
-from dealcoach.store import Store
+from dealcoach.answers import record as ar
+from dealcoach.answers import schema as models
+from dealcoach.store.store import Store
 from tests.clirun import rows
 from tests.strategies import TODAY, answer_documents
 

@@ -513,8 +513,8 @@ def test_a_renewal_touch_moved_by_a_new_step_is_stored_on_its_new_day(
     """Found by review: the store kept the old day, so two touches went out on Tue Dec 8."""
     from datetime import date
 
-    from dealcoach.planner import MIN_GAP
-    from dealcoach.workdays import WorkCalendar
+    from dealcoach.domain.planner import MIN_GAP
+    from dealcoach.domain.workdays import WorkCalendar
 
     base = (
         '[deal]\naccount = "Northwind"\ntype = "renewal"\nmeeting_date = "2026-11-23"\n'

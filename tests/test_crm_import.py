@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from dealcoach import importing
+from dealcoach.interop import importing
 
 from .clirun import EXAMPLES, TODAY, invoke
 

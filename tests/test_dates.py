@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dealcoach.dates import EARLIEST, LATEST, parse_date, parse_duration, parse_iso
+from dealcoach.domain.workdays import WorkCalendar
 from dealcoach.errors import BadDate
-from dealcoach.workdays import WorkCalendar
 
 MONDAY = date(2026, 11, 23)
 
@@ -117,7 +117,7 @@ def test_counting_working_days_matches_walking_them(
 
 
 def test_holidays_are_cached_in_the_data_folder(dealcoach_home: Path) -> None:
-    from dealcoach import workdays
+    from dealcoach.domain import workdays
 
     workdays._holidays.cache_clear()
     assert date(2031, 11, 27) in workdays._holidays("US", 2031)  # Thanksgiving

@@ -19,9 +19,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dealcoach import exporting, importing
-from dealcoach.exporting import DANGEROUS, TABLES, decode_cell, encode_cell
-from dealcoach.store import Store
+from dealcoach.interop import exporting, importing
+from dealcoach.interop.exporting import DANGEROUS, TABLES, decode_cell, encode_cell
+from dealcoach.store.store import Store
 
 from .clirun import EXAMPLES, TODAY, invoke
 
@@ -750,7 +750,7 @@ CELL = st.none() | st.text(CELL_CHARS, max_size=6)
 @given(data=st.data())
 def test_sql_lines_quote_each_json_cell_on_its_own(layout: str, data: st.DataObject) -> None:
     """Several JSON columns (no table has them yet): each one's quoting is its own."""
-    from dealcoach.csv_lines import line_sql
+    from dealcoach.store.csv_lines import line_sql
 
     names = [f"c{i}" for i, _ in enumerate(layout.split())]
     table = exporting.Table(

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dealcoach import answers_file
+from dealcoach.answers import file as answers_file
 from dealcoach.errors import BadInput
 
 from .clirun import EXAMPLES, TODAY, invoke, qualify_json, rows
@@ -218,7 +218,7 @@ HEADERS = [
 @given(st.sampled_from(HEADERS), st.binary(max_size=400), st.sampled_from(["csv", "json", "jsonl"]))
 def test_the_import_parsers_only_accept_or_refuse(header: bytes, body: bytes, kind: str) -> None:
     """Any bytes at all: a parsed file or BadInput naming the file, never another exception."""
-    from dealcoach import importing
+    from dealcoach.interop import importing
 
     name = f"fuzz.{kind}"
     try:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from dealcoach import ics
+from dealcoach.interop import ics
 
 from .clirun import EXAMPLES, TODAY, invoke
 

@@ -21,9 +21,8 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
-from dealcoach import drafts, interview, paths, prompts
-from dealcoach.interview import SKIP, Interview, Question, Say
-from dealcoach.models import (
+from dealcoach import prompts
+from dealcoach.answers.schema import (
     Answers,
     Budget,
     DealType,
@@ -36,6 +35,9 @@ from dealcoach.models import (
     StopReason,
     Strategy,
 )
+from dealcoach.domain.interview import flow as interview
+from dealcoach.domain.interview.flow import SKIP, Interview, Question, Say
+from dealcoach.home import drafts, paths
 from dealcoach.prompts import run_interview
 from tests.keys import (
     answer,

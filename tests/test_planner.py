@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from dealcoach import contact, planner, strategy, verdict
-from dealcoach.answer_record import record_of
-from dealcoach.config import Settings
-from dealcoach.models import Answers, Owner, step_keys
+from dealcoach.answers.record import record_of
+from dealcoach.answers.schema import Answers, Owner, step_keys
+from dealcoach.domain import contact, planner, strategy, verdict
+from dealcoach.domain.workdays import WorkCalendar
+from dealcoach.home.config import Settings
 from dealcoach.records import Decision, Plan, Touch, TouchKind
-from dealcoach.workdays import WorkCalendar
 
 from .strategies import TODAY, answer_documents, facts_for, histories
 

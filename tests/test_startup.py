@@ -118,7 +118,7 @@ def test_commands_that_replan_skip_pydantic_too(
     """Stored answers reach the planner as plain records (`answer_record`), not the schema."""
     argv = [_planned(judged) if arg == "FIRST" else arg for arg in argv]
     loaded = _loaded(tmp_path, "--db", str(judged), *argv)
-    assert "dealcoach.replan" in loaded  # the deals were planned again in this run
+    assert "dealcoach.workflow.replan" in loaded  # the deals were planned again in this run
     # the holidays library runs once per country and year, then its dates come from the cache
     heavy = (NEVER - {"holidays"}) | ({"pydantic", "pydantic_core", "rich"} - allowed)
     assert sorted(loaded & heavy) == []
@@ -221,8 +221,8 @@ CONFIGS = [
 def test_a_checked_config_is_read_back_from_the_cache_unchanged(
     dealcoach_home: Path, text: str
 ) -> None:
-    from dealcoach.config import load_settings
-    from dealcoach.config_file import settings_from
+    from dealcoach.home.config import load_settings
+    from dealcoach.home.config_file import settings_from
 
     dealcoach_home.mkdir(exist_ok=True)
     config = dealcoach_home / "config.toml"

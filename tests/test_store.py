@@ -13,10 +13,8 @@ from typing import Any
 
 import pytest
 
-from dealcoach import migrations as schema
-from dealcoach import store as store_module
+from dealcoach.answers.schema import Answers, Strategy
 from dealcoach.errors import BadInput, NotFound, StoreError
-from dealcoach.models import Answers, Strategy
 from dealcoach.records import (
     Decision,
     PlannedFollowUp,
@@ -25,7 +23,9 @@ from dealcoach.records import (
     TouchKind,
     Verdict,
 )
-from dealcoach.store import APPLICATION_ID, MIGRATION_NAMES, SCHEMA_VERSION, Store
+from dealcoach.store import migrations as schema
+from dealcoach.store import store as store_module
+from dealcoach.store.store import APPLICATION_ID, MIGRATION_NAMES, SCHEMA_VERSION, Store
 
 TODAY = date(2026, 11, 23)
 
@@ -118,7 +118,7 @@ def test_mirrors_in_store_agree_with_migrations() -> None:
 def test_opening_an_up_to_date_database_does_not_import_sqlite_utils(db_path: Path) -> None:
     Store.open(db_path).close()
     code = (
-        "import sys; from pathlib import Path; from dealcoach.store import Store; "
+        "import sys; from pathlib import Path; from dealcoach.store.store import Store; "
         "Store.open(Path(sys.argv[1])).close(); print('sqlite_utils' in sys.modules)"
     )
     result = subprocess.run(
@@ -253,7 +253,7 @@ def test_a_folder_as_the_database_is_refused(tmp_path: Path) -> None:
 RACER = """
 import sys
 from pathlib import Path
-from dealcoach.store import Store
+from dealcoach.store.store import Store
 print("ready", flush=True)
 sys.stdin.readline()
 Store.open(Path(sys.argv[1])).close()

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from dealcoach import verdict
-from dealcoach.config import Settings
+from dealcoach.domain import verdict
+from dealcoach.home.config import Settings
 from dealcoach.records import DealFacts, Decision, Touch, TouchKind
 
 from .strategies import TODAY, answer_documents, facts_for, histories

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: records stay cheap to import on `next`'s path
-    from dealcoach.answer_record import AnswersRecord, Strategy
+    from dealcoach.answers.record import AnswersRecord, Strategy
 
 
 STAGES = (

@@ -20,8 +20,9 @@ def backup(
     ] = None,
 ) -> None:
     """Copy the database safely, even while another dealcoach is writing (readable by you only)."""
-    from dealcoach import paths, render
-    from dealcoach.store import Store
+    from dealcoach.home import paths
+    from dealcoach.render import text as render
+    from dealcoach.store.store import Store
 
     g = ctx.obj
     dest = file or _default_backup(paths.home() / "backups", g.today.isoformat())
@@ -53,7 +54,8 @@ class Check:
 
 def doctor(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """Check the database, the settings and the files, and say how to fix each problem found."""
-    from dealcoach import paths, render
+    from dealcoach.home import paths
+    from dealcoach.render import text as render
 
     g = ctx.obj
     checks = [*_where(paths.home(), paths.db_path(g.db)), *_database(paths.db_path(g.db))]
@@ -83,7 +85,7 @@ def _where(home: Path, db: Path) -> list[Check]:
 
 def _database(db: Path) -> list[Check]:
     from dealcoach.errors import DealcoachError
-    from dealcoach.store import Store
+    from dealcoach.store.store import Store
 
     if not db.exists():
         return [Check("database", False, f"no database yet at {db}", "run dealcoach qualify")]
@@ -148,9 +150,9 @@ def _database(db: Path) -> list[Check]:
 
 
 def _settings(config: Path) -> list[Check]:
-    from dealcoach.config import load_settings
+    from dealcoach.domain.workdays import known_country
     from dealcoach.errors import DealcoachError
-    from dealcoach.workdays import known_country
+    from dealcoach.home.config import load_settings
 
     try:
         settings = load_settings(config)
@@ -176,7 +178,7 @@ def _show(checks: list[Check]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from dealcoach import render
+    from dealcoach.render import text as render
 
     table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
     table.add_column(no_wrap=True)

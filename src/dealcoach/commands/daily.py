@@ -78,10 +78,12 @@ def next_(
     json_out: JsonOpt = False,
 ) -> None:
     """The morning agenda: what to send today and what to bring, what is overdue, what to let go."""
-    from dealcoach import agenda, paths, render
-    from dealcoach.config import load_settings
-    from dealcoach.store import Store
-    from dealcoach.workdays import WorkCalendar
+    from dealcoach.domain import agenda
+    from dealcoach.domain.workdays import WorkCalendar
+    from dealcoach.home import paths
+    from dealcoach.home.config import load_settings
+    from dealcoach.render import text as render
+    from dealcoach.store.store import Store
 
     g = ctx.obj
     today: date = g.today
@@ -91,7 +93,9 @@ def next_(
         stale_ids = store.deals_to_rejudge(today)
         overdue_ids = store.deals_with_overdue(today) if replan else []
         if stale_ids or overdue_ids:
-            from dealcoach.replan import replan as replan_deal  # the domain, only when needed
+            from dealcoach.workflow.replan import (
+                replan as replan_deal,  # the domain, only when needed
+            )
 
             with store.write():
                 for deal_id in sorted(set(stale_ids) | set(overdue_ids)):
@@ -135,7 +139,7 @@ def next_(
 def _due_item(row: dict[str, Any], settings: Any) -> Any:
     from decimal import Decimal
 
-    from dealcoach.agenda import DueItem
+    from dealcoach.domain.agenda import DueItem
 
     amount = Decimal(row["value"]) if row["value"] is not None else None
     value = settings.in_home(amount, row["currency"])
@@ -181,11 +185,11 @@ def done(
     json_out: JsonOpt = False,
 ) -> None:
     """A planned follow-up was sent: record it; the plan and the verdict update."""
-    from dealcoach import paths
-    from dealcoach.config import load_settings
+    from dealcoach.home import paths
+    from dealcoach.home.config import load_settings
     from dealcoach.records import Touch, TouchKind
-    from dealcoach.replan import replan
-    from dealcoach.store import Store
+    from dealcoach.store.store import Store
+    from dealcoach.workflow.replan import replan
 
     g = ctx.obj
     today: date = g.today
@@ -258,13 +262,13 @@ def log(
     json_out: JsonOpt = False,
 ) -> None:
     """Record a touch, a reply or a note; the plan and the verdict update."""
-    from dealcoach import paths
-    from dealcoach.config import load_settings
     from dealcoach.dates import parse_date
     from dealcoach.errors import BadInput
+    from dealcoach.home import paths
+    from dealcoach.home.config import load_settings
     from dealcoach.records import Touch
-    from dealcoach.replan import replan
-    from dealcoach.store import Store
+    from dealcoach.store.store import Store
+    from dealcoach.workflow.replan import replan
 
     g = ctx.obj
     today: date = g.today
@@ -301,7 +305,7 @@ def log(
 def _report_touch(
     store: Any, touch_id: int, outcome: Any, *, json_out: bool, followup_row: Any = None
 ) -> None:
-    from dealcoach import render
+    from dealcoach.render import text as render
 
     touch = store.touch(touch_id)
     deal = store.deal(outcome.deal_id)
@@ -328,10 +332,10 @@ def snooze(
     ] = None,
 ) -> None:
     """Quiet a deal (the buyer said 'after Dec 15') or one follow-up until a date."""
-    from dealcoach import paths
-    from dealcoach.config import load_settings
-    from dealcoach.replan import replan
-    from dealcoach.store import Store
+    from dealcoach.home import paths
+    from dealcoach.home.config import load_settings
+    from dealcoach.store.store import Store
+    from dealcoach.workflow.replan import replan
 
     g = ctx.obj
     today: date = g.today
@@ -361,8 +365,8 @@ def keep(
     ],
 ) -> None:
     """Keep a deal the verdict would let go: no reminder about it until the date."""
-    from dealcoach import paths
-    from dealcoach.store import Store
+    from dealcoach.home import paths
+    from dealcoach.store.store import Store
 
     g = ctx.obj
     day = _future_date(until, None, g.today, what="keep")
@@ -380,9 +384,9 @@ def close(
     reason: Annotated[str | None, typer.Option("--reason", help="Why, in a few words.")] = None,
 ) -> None:
     """Close a deal as won, lost or let go; its follow-ups are dropped and it leaves next."""
-    from dealcoach import paths
     from dealcoach.errors import BadInput
-    from dealcoach.store import Store
+    from dealcoach.home import paths
+    from dealcoach.store.store import Store
 
     g = ctx.obj
     status = pick("outcome", outcome, OUTCOMES)
@@ -399,6 +403,6 @@ def close(
 def _say(text: str) -> None:
     from rich.text import Text
 
-    from dealcoach import render
+    from dealcoach.render import text as render
 
     render.console().print(Text(render.clean(text)), soft_wrap=True)

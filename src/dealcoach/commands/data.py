@@ -21,8 +21,8 @@ import typer
 from dealcoach.commands.options import STATUSES, pick
 
 if TYPE_CHECKING:
-    from dealcoach.importing import CrmAction, Loaded
-    from dealcoach.store import Store
+    from dealcoach.interop.importing import CrmAction, Loaded
+    from dealcoach.store.store import Store
 
 TABLE_NAMES = ("deals", "stakeholders", "steps", "followups", "touches", "interviews")
 FORMAT_NAMES = ("csv", "json", "jsonl", "ics")
@@ -92,10 +92,11 @@ def export(
     ] = None,
 ) -> None:
     """Write one table as CSV, JSON, JSON Lines or a calendar: stable columns, streamed."""
-    from dealcoach import exporting, paths
     from dealcoach.dates import parse_date
     from dealcoach.errors import BadInput
-    from dealcoach.store import Store
+    from dealcoach.home import paths
+    from dealcoach.interop import exporting
+    from dealcoach.store.store import Store
 
     g = ctx.obj
     today: date = g.today
@@ -130,11 +131,11 @@ def _write(sink: BinaryIO, spec: Any, fmt: str, rows: Iterator[Any]) -> int:
     """Stream the rows in one format; returns how many were written."""
     if fmt == "csv":
         return _write_csv(sink, spec, rows)
-    from dealcoach import exporting
+    from dealcoach.interop import exporting
 
     counted = _Counter(rows)
     if fmt == "ics":
-        from dealcoach import ics
+        from dealcoach.interop import ics
 
         names = (*spec.names, "account")
         sink.write(ics.calendar(dict(zip(names, row, strict=True)) for row in counted))
@@ -156,7 +157,7 @@ CSV_BATCH = 256  # lines joined per write: fewer calls, and memory stays flat
 
 def _write_csv(sink: BinaryIO, spec: Any, rows: Iterator[Any]) -> int:
     """The header, then each row: a line SQLite wrote (bytes), or values for `csv_line`."""
-    from dealcoach import exporting
+    from dealcoach.interop import exporting
 
     sink.write(exporting.csv_header(spec))
     count = 0
@@ -244,7 +245,7 @@ def _open_sink(output: Path | None) -> Iterator[BinaryIO]:
 
 def write_deal_calendar(store: Store, deal_id: int, path: Path) -> int:
     """`plan DEAL --ics FILE`: every follow-up of the deal, sent and dropped ones cancelled."""
-    from dealcoach import exporting
+    from dealcoach.interop import exporting
 
     spec = exporting.TABLES["followups"]
     rows = store.export_rows("followups", spec.names, deal_id=deal_id, deal_columns=("account",))
@@ -336,8 +337,8 @@ def import_(
 
 def _load_all(files: Sequence[Path]) -> tuple[list[Loaded], list[str]]:
     """Read every file whole; the files that cannot be read are reported with the rest."""
-    from dealcoach import importing
     from dealcoach.errors import BadInput
+    from dealcoach.interop import importing
 
     loaded: list[Loaded] = []
     problems: list[str] = []
@@ -374,7 +375,7 @@ def _progress(path: Path) -> Iterator[Callable[[int, int], None] | None]:
         if bar is None:
             from rich.progress import Progress
 
-            from dealcoach.render import clean, console
+            from dealcoach.render.text import clean, console
 
             bar = Progress(console=console(stderr=True), transient=True)
             bar.start()
@@ -392,8 +393,9 @@ def _import_dealcoach(
     ctx: typer.Context, loaded: Sequence[Loaded], unreadable: Sequence[str], *, dry_run: bool
 ) -> None:
     """Restore export files: ids kept, parents first, one transaction, never a re-plan."""
-    from dealcoach import exporting, importing, paths
-    from dealcoach.store import Store
+    from dealcoach.home import paths
+    from dealcoach.interop import exporting, importing
+    from dealcoach.store.store import Store
 
     g = ctx.obj
     with Store.open(paths.db_path(g.db)) as store:
@@ -426,8 +428,9 @@ def _import_crm(
     dry_run: bool,
 ) -> None:
     """A CRM's deals: new ones created unqualified, known ones updated by external id."""
-    from dealcoach import importing, paths
-    from dealcoach.store import Store
+    from dealcoach.home import paths
+    from dealcoach.interop import importing
+    from dealcoach.store.store import Store
 
     g = ctx.obj
     today: date = g.today
@@ -446,7 +449,7 @@ def _import_crm(
             f"{counts['unchanged']} unchanged from {crm.label}"
         )
         if dry_run:
-            from dealcoach.render import clean
+            from dealcoach.render.text import clean
 
             for action in actions:
                 if action.kind != "unchanged":
@@ -456,8 +459,8 @@ def _import_crm(
         with store.write():
             replan_ids = _apply(store, actions, crm.label, today)
             if replan_ids:
-                from dealcoach.config import load_settings
-                from dealcoach.replan import replan
+                from dealcoach.home.config import load_settings
+                from dealcoach.workflow.replan import replan
 
                 settings = load_settings()
                 for deal_id in replan_ids:
@@ -491,7 +494,7 @@ def _apply(store: Store, actions: Sequence[CrmAction], label: str, today: date) 
 
 def _say(text: str) -> None:
     """A message: stderr, so that stdout carries only data."""
-    from dealcoach.render import clean
+    from dealcoach.render.text import clean
 
     sys.stderr.write(f"dealcoach: {clean(text)}\n")
     sys.stderr.flush()

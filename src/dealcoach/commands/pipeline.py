@@ -18,8 +18,8 @@ from dealcoach.commands.options import STATUSES, JsonOpt, pick
 from dealcoach.records import STAGES
 
 if TYPE_CHECKING:
-    from dealcoach.cards import Card, PipelineLine
-    from dealcoach.store import Store
+    from dealcoach.render.cards import Card, PipelineLine
+    from dealcoach.store.store import Store
 
 DealArg = Annotated[
     str,
@@ -41,8 +41,10 @@ SORTS = ("due", "value", "account", "stage", "created", "decision")
 
 def show(ctx: typer.Context, deal: DealArg, json_out: JsonOpt = False) -> None:
     """One deal's whole card: who / what / when / how with the gaps, the plan, the history, the verdict."""
-    from dealcoach import cards, paths, render
-    from dealcoach.store import Store
+    from dealcoach.home import paths
+    from dealcoach.render import cards
+    from dealcoach.render import text as render
+    from dealcoach.store.store import Store
 
     g = ctx.obj
     with Store.open(paths.db_path(g.db)) as store:
@@ -87,8 +89,10 @@ def list_deals(
     json_out: JsonOpt = False,
 ) -> None:
     """The pipeline, one line per deal: verdict, next follow-up and what to bring to it."""
-    from dealcoach import cards, paths, render
-    from dealcoach.store import Store
+    from dealcoach.home import paths
+    from dealcoach.render import cards
+    from dealcoach.render import text as render
+    from dealcoach.store.store import Store
 
     wanted_status = pick("--status", status, STATUSES)
     wanted_stage = pick("--stage", stage, {s: s for s in STAGES}) if stage is not None else None
@@ -134,8 +138,10 @@ def plan(
     json_out: JsonOpt = False,
 ) -> None:
     """Just one deal's plan: each follow-up's date and what to bring, and the strategy behind it."""
-    from dealcoach import cards, paths, render
-    from dealcoach.store import Store
+    from dealcoach.home import paths
+    from dealcoach.render import cards
+    from dealcoach.render import text as render
+    from dealcoach.store.store import Store
 
     g = ctx.obj
     with Store.open(paths.db_path(g.db)) as store:
@@ -157,7 +163,7 @@ def plan(
 
 def _card(store: Store, deal_id: int) -> Card:
     """Everything `show` needs about one deal."""
-    from dealcoach.cards import Card
+    from dealcoach.render.cards import Card
 
     return Card(
         deal=store.deal(deal_id),

@@ -40,11 +40,12 @@ def qualify(
     json_out: JsonOpt = False,
 ) -> None:
     """Interview after a meeting: store the answers, plan informed follow-ups, give a verdict."""
-    from dealcoach import answers_file, paths
-    from dealcoach.config import load_settings
+    from dealcoach.answers import file as answers_file
     from dealcoach.errors import BadInput
-    from dealcoach.replan import replan
-    from dealcoach.store import Store
+    from dealcoach.home import paths
+    from dealcoach.home.config import load_settings
+    from dealcoach.store.store import Store
+    from dealcoach.workflow.replan import replan
 
     g = ctx.obj
     today: date = g.today
@@ -74,7 +75,7 @@ def qualify(
             outcome = replan(store, deal_id, today, settings)
         row = store.deal(deal_id)
     if draft_key is not None:
-        from dealcoach import drafts
+        from dealcoach.home import drafts
 
         drafts.discard(draft_key)
     _show(row, outcome, parsed, today, json_out=json_out, interactive=draft_key is not None)
@@ -84,8 +85,10 @@ def _interview(
     store: Any, deal_id: int | None, today: date, quick: bool, resume: bool, currency: str
 ) -> tuple[Any, str, str, int | None]:
     """Ask the questions (prompts only here); Ctrl-C keeps the draft and exits 130."""
-    from dealcoach import answers_file, drafts, prompts
+    from dealcoach import prompts
+    from dealcoach.answers import file as answers_file
     from dealcoach.errors import BadInput, Interrupted
+    from dealcoach.home import drafts
 
     if not prompts.has_terminal():
         raise BadInput(
@@ -139,8 +142,8 @@ def _interview(
 
 def _with_signal_in_force(store: Any, deal_id: int, prefill: Any, currency: str) -> Any:
     """A stop signal logged since the last interview is the default: Enter keeps it."""
-    from dealcoach.models import Signals
-    from dealcoach.verdict import stop_in_force
+    from dealcoach.answers.schema import Signals
+    from dealcoach.domain.verdict import stop_in_force
 
     stop, until = stop_in_force(store.facts(deal_id, home_currency=currency), prefill)
     return prefill.model_copy(update={"signals": Signals(stop_reason=stop, until=until)})
@@ -149,7 +152,7 @@ def _with_signal_in_force(store: Any, deal_id: int, prefill: Any, currency: str)
 def _warn_same_account(store: Any, account: str) -> None:
     same = store.deals_named(account)
     if same:
-        from dealcoach.render import clean
+        from dealcoach.render.text import clean
 
         ids = ", ".join(f"D{r['id']}" for r in same)
         sys.stderr.write(
@@ -161,7 +164,7 @@ def _warn_same_account(store: Any, account: str) -> None:
 def _show(
     row: Any, outcome: Any, answers: Any, today: date, *, json_out: bool, interactive: bool
 ) -> None:
-    from dealcoach import render
+    from dealcoach.render import text as render
 
     if json_out:
         if interactive:

@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from dealcoach.answers.schema import Answers
 from dealcoach.errors import BadInput
-from dealcoach.models import Answers
 
 MAX_BYTES = 16 * 1024 * 1024
 

@@ -19,7 +19,7 @@ from pydantic import (
     field_validator,
 )
 
-from dealcoach.answer_record import (
+from dealcoach.answers.record import (
     LET_GO_STOPS,
     MAX_VALUE,
     NURTURE_STOPS,

@@ -5,8 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
-from dealcoach import contact, strategy
-from dealcoach.answer_record import (
+from dealcoach.answers.record import (
     LET_GO_STOPS,
     NURTURE_STOPS,
     AnswersRecord,
@@ -18,10 +17,11 @@ from dealcoach.answer_record import (
     StopReason,
     Strategy,
 )
-from dealcoach.config import Settings
 from dealcoach.dates import LATEST
+from dealcoach.domain import contact, strategy
+from dealcoach.domain.workdays import WorkCalendar
+from dealcoach.home.config import Settings
 from dealcoach.records import DealFacts, Decision, Reason, StrategyChoice, Verdict
-from dealcoach.workdays import WorkCalendar
 
 FAR_DECISION_DAYS = 180
 NEAR_STEP_DAYS = 45

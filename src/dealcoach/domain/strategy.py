@@ -6,12 +6,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from dealcoach.answer_record import AnswersRecord, DealType, Sector, Source, Stage, Strategy
-from dealcoach.config import Cadence, Settings
+from dealcoach.answers.record import AnswersRecord, DealType, Sector, Source, Stage, Strategy
+from dealcoach.home.config import Cadence, Settings
 from dealcoach.records import StrategyChoice
 
 if TYPE_CHECKING:
-    from dealcoach.workdays import WorkCalendar
+    from dealcoach.domain.workdays import WorkCalendar
 
 RENEWAL_TOUCHES = (120, 90, 60, 30)  # days before a renewal's notice date
 

@@ -30,9 +30,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from dealcoach.dates import parse_date
-from dealcoach.errors import BadDate
-from dealcoach.models import (
+from dealcoach.answers.schema import (
     NURTURE_STOPS,
     Budget,
     DealAnswers,
@@ -46,6 +44,8 @@ from dealcoach.models import (
     StopReason,
     Strategy,
 )
+from dealcoach.dates import parse_date
+from dealcoach.errors import BadDate
 
 DRAFT_VERSION = 1
 

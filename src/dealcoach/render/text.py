@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from dealcoach.records import Touch, Verdict
-    from dealcoach.replan import Outcome
+    from dealcoach.workflow.replan import Outcome
 
 _CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
 _CONTROL.update({0x0A: "\\n", 0x09: "\\t", 0x0D: "\\r"})

@@ -36,7 +36,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from dealcoach.workdays import WorkCalendar
+from dealcoach.domain.workdays import WorkCalendar
 
 __all__ = [
     "OVERDUE_CAP",

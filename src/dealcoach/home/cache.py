@@ -9,7 +9,7 @@ import contextlib
 import json
 from typing import Any
 
-from dealcoach import paths
+from dealcoach.home import paths
 
 
 def read(name: str) -> Any:

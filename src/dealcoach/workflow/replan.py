@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from dealcoach import planner, verdict
-from dealcoach.config import Settings
+from dealcoach.domain import planner, verdict
+from dealcoach.home.config import Settings
 from dealcoach.records import StrategyChoice, Verdict
-from dealcoach.store import Store
+from dealcoach.store.store import Store
 
 
 @dataclass(frozen=True)

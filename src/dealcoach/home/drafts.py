@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from dealcoach.paths import drafts_dir, write_private
+from dealcoach.home.paths import drafts_dir, write_private
 
 _KEY = re.compile(r"new|D[1-9][0-9]{0,17}")
 

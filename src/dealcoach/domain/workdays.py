@@ -38,7 +38,7 @@ def _holidays(country: str, year: int) -> frozenset[date]:
 
 
 def _read_cache(country: str, year: int) -> frozenset[date] | None:
-    from dealcoach import data_cache
+    from dealcoach.home import cache as data_cache
 
     days = data_cache.read(f"holidays-{country}-{year}.json")
     try:
@@ -49,7 +49,7 @@ def _read_cache(country: str, year: int) -> frozenset[date] | None:
 
 def _write_cache(country: str, year: int, days: frozenset[date]) -> None:
     """Best effort: a read-only data folder only costs the next command the same 100 ms."""
-    from dealcoach import data_cache
+    from dealcoach.home import cache as data_cache
 
     data_cache.write(f"holidays-{country}-{year}.json", sorted(d.isoformat() for d in days))
 

@@ -21,7 +21,7 @@ from dealcoach.dates import EARLIEST, LATEST
 from dealcoach.records import StopReason
 
 if TYPE_CHECKING:
-    from dealcoach.models import Answers
+    from dealcoach.answers.schema import Answers
 
 
 class Stage(StrEnum):

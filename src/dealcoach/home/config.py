@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from dealcoach import paths
 from dealcoach.errors import BadInput
+from dealcoach.home import paths
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def load_settings(path: Path | None = None) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise BadInput(f"{path}: not valid TOML ({exc}); fix or remove the file") from None
-    from dealcoach.config_file import settings_from
+    from dealcoach.home.config_file import settings_from
 
     settings = settings_from(data, path)
     _write_cached(key, settings)
@@ -96,7 +96,7 @@ def _cache_key(text: str) -> str:
 
 
 def _read_cached(key: str) -> Settings | None:
-    from dealcoach import data_cache
+    from dealcoach.home import cache as data_cache
 
     document = data_cache.read(SETTINGS_CACHE)
     try:
@@ -121,7 +121,7 @@ def _write_cached(key: str, settings: Settings) -> None:
     """Best effort: without a writable data folder the next command checks the file again."""
     from dataclasses import asdict
 
-    from dealcoach import data_cache
+    from dealcoach.home import cache as data_cache
 
     kept = asdict(settings)
     kept["rates"] = {code: str(rate) for code, rate in settings.rates.items()}

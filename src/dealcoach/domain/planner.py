@@ -12,12 +12,12 @@ import zlib
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from dealcoach import contact, strategy
-from dealcoach.answer_record import AnswersRecord, DealType, Owner, Stage, StepRecord, step_keys
-from dealcoach.config import Cadence, Settings
+from dealcoach.answers.record import AnswersRecord, DealType, Owner, Stage, StepRecord, step_keys
 from dealcoach.dates import LATEST
+from dealcoach.domain import contact, strategy
+from dealcoach.domain.workdays import WorkCalendar
+from dealcoach.home.config import Cadence, Settings
 from dealcoach.records import DealFacts, Decision, Plan, PlannedFollowUp, Verdict
-from dealcoach.workdays import WorkCalendar
 
 MIN_GAP = 2  # business days between two touches, whatever the rule
 BEFORE_IDEAL, BEFORE_EARLIEST, BEFORE_LATEST, BEFORE_LAST_RESORT = 4, 5, 3, 2

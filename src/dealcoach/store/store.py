@@ -57,8 +57,8 @@ _FOLLOWUP_ID = re.compile(r"[fF]?(\d{1,18})")
 Row = dict[str, Any]
 
 if TYPE_CHECKING:  # the pydantic models load only on the paths that need them (start-up)
-    from dealcoach.answer_record import AnswersRecord
-    from dealcoach.models import Answers, BuyerStep, Stakeholder
+    from dealcoach.answers.record import AnswersRecord
+    from dealcoach.answers.schema import Answers, BuyerStep, Stakeholder
 
 
 class Store:
@@ -191,7 +191,7 @@ class Store:
         """Run sqlite-utils' migrations inside our transaction (its atomic() nests as savepoints)."""
         import sqlite_utils
 
-        from dealcoach import migrations as schema
+        from dealcoach.store import migrations as schema
 
         if (schema.APPLICATION_ID, schema.SCHEMA_VERSION) != (APPLICATION_ID, SCHEMA_VERSION):
             raise RuntimeError("store.py's mirrors of migrations.py disagree")
@@ -534,7 +534,7 @@ class Store:
 
     def _replace_steps(self, deal_id: int, steps: Sequence[BuyerStep]) -> None:
         """Replace the steps wholesale, keeping the id of each step whose key survives."""
-        from dealcoach.answer_record import step_keys
+        from dealcoach.answers.record import step_keys
 
         keys = step_keys([step.step for step in steps])
         existing = {
@@ -569,7 +569,7 @@ class Store:
         row = self._latest_interview(deal_id)
         if row is None:
             return None
-        from dealcoach.answer_record import NotARecord, from_document, record_of
+        from dealcoach.answers.record import NotARecord, from_document, record_of
 
         try:
             return from_document(json.loads(row["answers"]))
@@ -1047,7 +1047,7 @@ class Store:
             where.append(f"{deal}.id = ?")
             params.append(deal_id)
         if csv_kinds is not None:
-            from dealcoach.csv_lines import line_sql
+            from dealcoach.store.csv_lines import line_sql
 
             selected = line_sql(columns, csv_kinds)
         else:
@@ -1305,7 +1305,7 @@ def _reasons_json(reasons: Sequence[Reason]) -> str:
 def _checked_answers(row: Row, deal_id: int) -> Answers:
     """A stored interview read through the answers schema (pydantic)."""
     try:
-        from dealcoach.models import Answers
+        from dealcoach.answers.schema import Answers
 
         return Answers.model_validate(
             json.loads(row["answers"]),

@@ -23,7 +23,7 @@ from typing import Any
 
 from dealcoach.dates import EARLIEST, LATEST
 from dealcoach.errors import BadInput
-from dealcoach.exporting import GUARD, TABLES, Column, Kind, Table, json_cell
+from dealcoach.interop.exporting import GUARD, TABLES, Column, Kind, Table, json_cell
 from dealcoach.records import STAGES
 
 Progress = Callable[[int, int], None]  # (line reached, lines in the file), now and then
@@ -364,7 +364,7 @@ def validate_dealcoach(
 
 def _identify(loaded: Loaded, problems: list[Problem]) -> Table | None:
     """The table a file holds, from its header (JSON: the first object's keys)."""
-    from dealcoach.exporting import table_for_header
+    from dealcoach.interop.exporting import table_for_header
 
     if not loaded.records and loaded.format != "csv":
         return None  # an empty JSON export: nothing to import
@@ -646,7 +646,7 @@ def _answers(text: str, taken_on: Any) -> None:
     """An interview's answers must load as the answers schema, or `show` would fail on it."""
     from pydantic import ValidationError
 
-    from dealcoach.models import Answers
+    from dealcoach.answers.schema import Answers
 
     today = date.fromisoformat(taken_on) if isinstance(taken_on, str) else date.today()
     try:

@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from dealcoach import render
-from dealcoach.answer_record import to_document
-from dealcoach.contact import POWER_ROLES
+from dealcoach.answers.record import to_document
+from dealcoach.domain.contact import POWER_ROLES
 from dealcoach.records import Touch, Verdict
+from dealcoach.render import text as render
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.text import Text
 
-    from dealcoach.answer_record import AnswersRecord
+    from dealcoach.answers.record import AnswersRecord
 
 Row = Mapping[str, Any]
 
