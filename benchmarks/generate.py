@@ -254,9 +254,10 @@ def generate(
     progress: bool = False,
 ) -> Stats:
     """Write a fresh pipeline of `size` deals to `path` through dealcoach's store."""
-    from dealcoach.home.config import Settings
-    from dealcoach.records import Touch, TouchKind
+    from dealcoach.domain.settings import Settings
+    from dealcoach.records import Touch
     from dealcoach.store.store import Store
+    from dealcoach.vocabulary import TouchKind
     from dealcoach.workflow.replan import replan
 
     settings = Settings()

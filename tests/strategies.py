@@ -7,9 +7,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from dealcoach.answers.record import record_of
-from dealcoach.answers.schema import Answers
-from dealcoach.records import DealFacts, Touch, TouchKind
+from dealcoach.answers.schema import Answers, record_of
+from dealcoach.records import DealFacts, Touch
+from dealcoach.vocabulary import TouchKind
 
 TODAY = date(2026, 11, 23)
 

@@ -180,7 +180,7 @@ def test_every_value_the_schema_accepts_is_read_back_from_the_store(
         record = store.latest_record(deal_id)
     assert record is not None
     _same(record, answers)
-    _same(ar.record_of(answers), answers)
+    _same(models.record_of(answers), answers)
 
 
 @given(
@@ -189,5 +189,5 @@ def test_every_value_the_schema_accepts_is_read_back_from_the_store(
 def test_record_of_reads_every_checked_document(document: dict[str, Any], value: str) -> None:
     document["deal"]["value"] = value
     answers = _schema(document)
-    _same(ar.record_of(answers), answers)
-    assert ar.to_document(ar.record_of(answers)) == answers.to_document()  # show --json
+    _same(models.record_of(answers), answers)
+    assert ar.to_document(models.record_of(answers)) == answers.to_document()  # show --json

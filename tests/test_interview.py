@@ -22,8 +22,12 @@ from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
 from dealcoach import prompts
-from dealcoach.answers.schema import (
-    Answers,
+from dealcoach.answers.schema import Answers
+from dealcoach.domain.interview import flow as interview
+from dealcoach.domain.interview.flow import SKIP, Interview, Question, Say
+from dealcoach.home import drafts, paths
+from dealcoach.prompts import run_interview
+from dealcoach.vocabulary import (
     Budget,
     DealType,
     Journey,
@@ -35,10 +39,6 @@ from dealcoach.answers.schema import (
     StopReason,
     Strategy,
 )
-from dealcoach.domain.interview import flow as interview
-from dealcoach.domain.interview.flow import SKIP, Interview, Question, Say
-from dealcoach.home import drafts, paths
-from dealcoach.prompts import run_interview
 from tests.keys import (
     answer,
     choose,
@@ -53,7 +53,7 @@ from tests.keys import (
 
 TODAY = date(2026, 11, 23)  # a Monday
 
-# The answers of a deal qualified three days ago (the example of DESIGN.md, "The interview").
+# The answers of a deal qualified three days ago (the example answers file of README.md).
 PREFILL: dict[str, Any] = {
     "deal": {
         "account": "Lincoln Unified School District",

@@ -13,8 +13,8 @@ The cast (ids in order of qualification):
 - D4 the thin lead's twin (same answers, another account): the buyer answers ("after Dec 7"),
   the deal is snoozed, then the buyer loses funding until March: nurture.
 
-Expectations come from DESIGN.md; where the tool differs in a way that looks like a bug, the
-DESIGN way is written as a strict xfail at the end of the file.
+Expectations come from the product design (README.md); where the tool differs in a way that looks like a bug, the
+designed way is written as a strict xfail at the end of the file.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ MONTH = [
     "2026-12-14", "2026-12-15", "2026-12-16", "2026-12-17", "2026-12-18",
     "2026-12-21", "2026-12-22", "2026-12-23",
 ]  # fmt: skip
-# The unanswered ceiling per deal, from DESIGN's cadence table: D1 is decision support (3 + 1 to
+# The unanswered ceiling per deal, from the README's cadence table: D1 is decision support (3 + 1 to
 # another stakeholder, + 1 because it came inbound); D2 and D4 are small outbound deals under
 # acceleration (3); D3 is decision support from a referral (3 + 1 to another stakeholder).
 CEILING = {D1: 5, D2: 3, D3: 4, D4: 3}
@@ -141,7 +141,7 @@ class Rep:
     def unanswered(self, deal: int) -> int:
         """Outbound emails and calls since the last two-way contact, outside the pauses.
 
-        The pauses, per DESIGN, that this month has: a dated buyer step (touches up to the last
+        The pauses, per the design, that this month has: a dated buyer step (touches up to the last
         buyer step's date; the grace after it is not needed here) and the deal's snooze.
         """
         [(snoozed, last_step)] = self.query(
@@ -394,13 +394,13 @@ def test_a_month_of_mornings(rep: Rep) -> None:
     assert dict(sent) == {D1: 5, D2: 3, D4: 3}
 
 
-# -- where the tool differs from DESIGN.md ---------------------------------------------------------
+# -- where the tool differs from the design ---------------------------------------------------------
 
 
 def test_the_recap_that_brings_a_step_deliverable_ranks_as_one(rep: Rep) -> None:
     [recap] = rep.morning("2026-11-24").due(D1)
     assert recap["milestone"] == "Teacher survey"
-    # DESIGN: tier 2 is "a deliverable for a buyer step within 3 business days";
+    # The design: tier 2 is "a deliverable for a buyer step within 3 business days";
     # step = 1 / (1 + working days until the buyer step the follow-up serves) = 1 / (1 + 3).
     assert (recap["tier"], recap["urgency_parts"]["step"]) == (2, 0.25)
 
@@ -414,7 +414,7 @@ def test_the_close_the_loop_keeps_its_id_when_an_earlier_touch_is_sent(rep: Rep)
     )
     [(recap,)] = rep.query("SELECT id FROM followups WHERE deal_id = ? AND purpose = 'recap'", D2)
     rep.done(recap)
-    # DESIGN: a follow-up keeps its id as long as it serves the same purpose; an id copied
+    # The design: a follow-up keeps its id as long as it serves the same purpose; an id copied
     # from this morning's plan still works at noon.
     assert rep.query(
         "SELECT id, due FROM followups WHERE deal_id = ? AND purpose = 'close_loop'"
@@ -439,7 +439,7 @@ def _until_the_snooze_ends(rep: Rep) -> Morning:
 
 def test_a_snoozed_deal_comes_back_on_its_date_one_touch_nothing_overdue(rep: Rep) -> None:
     due = _until_the_snooze_ends(rep).due(D4)
-    # DESIGN: the buyer named the date, so nothing was ours to send before it (not overdue);
+    # The design: the buyer named the date, so nothing was ours to send before it (not overdue);
     # and two touches to one person are never closer than 2 business days.
     assert [(i["days_overdue"], i["tier"] != 3) for i in due] == [(0, True)]
 
@@ -454,7 +454,7 @@ def test_a_follow_up_just_sent_is_not_planned_again_the_same_day(rep: Rep) -> No
     [case] = rep.morning("2026-12-01").due(D2)
     assert (case["purpose"], case["days_overdue"]) == ("discovery", 0)
     sent = rep.done(case["id"])
-    # DESIGN: never closer than 2 business days to another touch to the same person; what
+    # The design: never closer than 2 business days to another touch to the same person; what
     # was sent stays in the history.
     assert sent["next"]["due"] >= "2026-12-03"
     assert sent["next"]["bring"] != case["bring"]

@@ -1,4 +1,4 @@
-"""The planner's rules, stated as DESIGN.md states them, on examples and on generated deals."""
+"""The planner's rules, stated as the README states them, on examples and on generated deals."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from dealcoach.answers.record import record_of
-from dealcoach.answers.schema import Answers, Owner, step_keys
+from dealcoach.answers.record import step_keys
+from dealcoach.answers.schema import Answers, record_of
 from dealcoach.domain import contact, planner, strategy, verdict
+from dealcoach.domain.settings import Settings
 from dealcoach.domain.workdays import WorkCalendar
-from dealcoach.home.config import Settings
-from dealcoach.records import Decision, Plan, Touch, TouchKind
+from dealcoach.records import Plan, Touch
+from dealcoach.vocabulary import Decision, Owner, TouchKind
 
 from .strategies import TODAY, answer_documents, facts_for, histories
 

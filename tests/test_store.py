@@ -13,19 +13,13 @@ from typing import Any
 
 import pytest
 
-from dealcoach.answers.schema import Answers, Strategy
+from dealcoach.answers.schema import Answers
 from dealcoach.errors import BadInput, NotFound, StoreError
-from dealcoach.records import (
-    Decision,
-    PlannedFollowUp,
-    Reason,
-    StrategyChoice,
-    TouchKind,
-    Verdict,
-)
+from dealcoach.records import PlannedFollowUp, Reason, StrategyChoice, Verdict
 from dealcoach.store import migrations as schema
 from dealcoach.store import store as store_module
 from dealcoach.store.store import APPLICATION_ID, MIGRATION_NAMES, SCHEMA_VERSION, Store
+from dealcoach.vocabulary import Decision, Strategy, TouchKind
 
 TODAY = date(2026, 11, 23)
 

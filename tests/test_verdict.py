@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given
 
 from dealcoach.domain import verdict
-from dealcoach.home.config import Settings
-from dealcoach.records import DealFacts, Decision, Touch, TouchKind
+from dealcoach.domain.settings import Settings
+from dealcoach.records import DealFacts, Touch
+from dealcoach.vocabulary import Decision, TouchKind
 
 from .strategies import TODAY, answer_documents, facts_for, histories
 

@@ -5,55 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from dealcoach.vocabulary import Decision, StopReason, Strategy, TouchKind
+
 if TYPE_CHECKING:  # annotations only: records stay cheap to import on `next`'s path
-    from dealcoach.answers.record import AnswersRecord, Strategy
-
-
-STAGES = (
-    "lead",
-    "qualified",
-    "prospect",
-    "opportunity",
-    "closing",
-)  # answer_record.Stage, in order
-
-CRM_COLUMNS = (  # the deal columns a CRM import owns and may update; never the interview's
-    "account",
-    "title",
-    "value",
-    "currency",
-    "stage",
-    "decision_date",
-    "crm_owner",
-    "crm_next_step",
-)
-
-
-class StopReason(StrEnum):
-    """What the buyer said that stops or pauses the deal (answers `signals.stop_reason`)."""
-
-    none = "none"
-    new_direction = "new_direction"
-    lost_funding = "lost_funding"
-    back_burner = "back_burner"
-    need_not_served = "need_not_served"
-    chose_other = "chose_other"
-
-
-class TouchKind(StrEnum):
-    email = "email"
-    call = "call"
-    meeting = "meeting"
-    note = "note"
-
-
-class Decision(StrEnum):
-    pursue = "pursue"
-    nurture = "nurture"
-    let_go = "let_go"
+    from dealcoach.answers.record import AnswersRecord
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """One interview's answers as the domain reads them: plain records, no pydantic.
 
-The answers schema (`models.py`) checks what a rep types or a file holds, and needs pydantic (about
-80 ms to import). What the store already holds was checked when it was written, so the planner and
-the verdict read it back as these records instead: same names, same defaults, same vocabulary
-(`models.py` imports the enums from here). `tests/test_answer_record.py` holds the two together.
+The answers schema (`answers/schema.py`) checks what a rep types or a file holds, and needs
+pydantic (about 80 ms to import). What the store already holds was checked when it was written, so
+the planner and the verdict read it back as these records instead: same names, same defaults, the
+same vocabulary (`vocabulary.py`). `tests/test_answer_record.py` holds the two together.
 """
 
 from __future__ import annotations
@@ -15,80 +15,21 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 from types import NoneType, UnionType
-from typing import TYPE_CHECKING, Any, get_args, get_origin, get_type_hints
+from typing import Any, get_args, get_origin, get_type_hints
 
 from dealcoach.dates import EARLIEST, LATEST
-from dealcoach.records import StopReason
-
-if TYPE_CHECKING:
-    from dealcoach.answers.schema import Answers
-
-
-class Stage(StrEnum):
-    lead = "lead"
-    qualified = "qualified"
-    prospect = "prospect"
-    opportunity = "opportunity"
-    closing = "closing"
-
-
-class DealType(StrEnum):
-    new = "new"
-    expansion = "expansion"
-    renewal = "renewal"
-
-
-class Sector(StrEnum):
-    public = "public"
-    private = "private"
-    nonprofit = "nonprofit"
-
-
-class Strategy(StrEnum):
-    hybrid = "hybrid"
-    acceleration = "acceleration"
-    decision_support = "decision_support"
-    selectivity = "selectivity"
-
-
-class Role(StrEnum):
-    decision_maker = "decision_maker"
-    economic_buyer = "economic_buyer"
-    champion = "champion"
-    influencer = "influencer"
-    user = "user"
-    procurement = "procurement"
-    blocker = "blocker"
-
-
-class Stance(StrEnum):
-    supportive = "supportive"
-    neutral = "neutral"
-    skeptical = "skeptical"
-
-
-class Owner(StrEnum):
-    buyer = "buyer"
-    us = "us"
-    both = "both"
-
-
-class Budget(StrEnum):
-    approved = "approved"
-    needs_approval = "needs_approval"
-    unknown = "unknown"
-    none = "none"
-
-
-class Journey(StrEnum):
-    recognizing = "recognizing"
-    exploring = "exploring"
-    comparing = "comparing"
-    deciding = "deciding"
-
-
-NURTURE_STOPS = {StopReason.lost_funding, StopReason.back_burner}
-LET_GO_STOPS = {StopReason.new_direction, StopReason.need_not_served, StopReason.chose_other}
+from dealcoach.vocabulary import (
+    Budget,
+    DealType,
+    Journey,
+    Owner,
+    Role,
+    Sector,
+    Stage,
+    Stance,
+    StopReason,
+    Strategy,
+)
 
 
 @dataclass(frozen=True)
@@ -204,21 +145,19 @@ def to_document(record: Any) -> Any:
     return record
 
 
-def record_of(answers: Answers) -> AnswersRecord:
-    """The record of answers the schema has checked: its values as they are, never refused."""
-    return _copy(AnswersRecord, answers)
-
-
-def _copy(kind: Any, value: Any) -> Any:
+def copy_record(kind: Any, value: Any) -> Any:
+    """`value` (checked by the schema) copied into the record type `kind`, field by field."""
     if is_dataclass(kind):
         hints = _hints(kind)
-        return kind(**{f.name: _copy(hints[f.name], getattr(value, f.name)) for f in fields(kind)})
+        return kind(
+            **{f.name: copy_record(hints[f.name], getattr(value, f.name)) for f in fields(kind)}
+        )
     if isinstance(value, list):
         (inner,) = get_args(kind)
-        return [_copy(inner, item) for item in value]
+        return [copy_record(inner, item) for item in value]
     if get_origin(kind) is UnionType and value is not None:
         (inner,) = [arg for arg in get_args(kind) if arg is not NoneType]
-        return _copy(inner, value)
+        return copy_record(inner, value)
     return value
 
 
@@ -326,20 +265,3 @@ def step_keys(names: list[str]) -> list[str]:
             key, n = f"{base}-{n}", n + 1
         keys.append(key)
     return keys
-
-
-class Source(StrEnum):
-    """Where a deal came from; the answers file also accepts free text (kept as written)."""
-
-    inbound = "inbound"
-    outbound = "outbound"
-    referral = "referral"
-    partner = "partner"
-    other = "other"
-
-    @classmethod
-    def of(cls, text: str) -> Source:
-        try:
-            return cls(text.strip().lower())
-        except ValueError:
-            return cls.other

@@ -1,7 +1,8 @@
 """The answers schema (a public contract: keys may be added, never renamed), checked by pydantic.
 
 What comes in (an answers file, the interview, an import) goes through it; the domain reads
-the stored answers back as plain records (`answer_record.py`), which share its vocabulary.
+the stored answers back as plain records (`answers/record.py`); both name their values from
+`vocabulary.py`.
 """
 
 from __future__ import annotations
@@ -19,25 +20,21 @@ from pydantic import (
     field_validator,
 )
 
-from dealcoach.answers.record import (
-    LET_GO_STOPS,
-    MAX_VALUE,
-    NURTURE_STOPS,
+from dealcoach.answers.record import MAX_VALUE, AnswersRecord, copy_record
+from dealcoach.dates import check_range, parse_date
+from dealcoach.errors import BadDate
+from dealcoach.vocabulary import (
     Budget,
     DealType,
     Journey,
     Owner,
     Role,
     Sector,
-    Source,
     Stage,
     Stance,
+    StopReason,
     Strategy,
-    step_keys,
 )
-from dealcoach.dates import check_range, parse_date
-from dealcoach.errors import BadDate
-from dealcoach.records import StopReason
 
 
 def _read_date(value: Any, info: ValidationInfo) -> Any:
@@ -188,31 +185,21 @@ class Answers(Section):
 
 
 __all__ = [
-    "LET_GO_STOPS",
-    "MAX_VALUE",
-    "NURTURE_STOPS",
     "Answers",
-    "Budget",
     "BuyerStep",
     "DateIn",
     "DealAnswers",
-    "DealType",
     "How",
-    "Journey",
     "NextStep",
-    "Owner",
     "Readiness",
-    "Role",
     "Section",
-    "Sector",
     "Signals",
-    "Source",
-    "Stage",
     "Stakeholder",
-    "Stance",
-    "StopReason",
-    "Strategy",
     "Text",
     "When",
-    "step_keys",
 ]
+
+
+def record_of(answers: Answers) -> AnswersRecord:
+    """The plain record of answers this schema has checked: its values as they are, never refused."""
+    return copy_record(AnswersRecord, answers)

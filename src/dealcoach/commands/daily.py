@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from dealcoach.commands.options import JsonOpt, pick
-from dealcoach.records import StopReason, TouchKind
+from dealcoach.vocabulary import StopReason, TouchKind
 
 DECIDE_LINES = 6  # deals to decide on shown each morning; --all shows them all
 OUTCOMES: dict[str, str | None] = {
@@ -187,8 +187,9 @@ def done(
     """A planned follow-up was sent: record it; the plan and the verdict update."""
     from dealcoach.home import paths
     from dealcoach.home.config import load_settings
-    from dealcoach.records import Touch, TouchKind
+    from dealcoach.records import Touch
     from dealcoach.store.store import Store
+    from dealcoach.vocabulary import TouchKind
     from dealcoach.workflow.replan import replan
 
     g = ctx.obj

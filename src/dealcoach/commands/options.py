@@ -19,7 +19,7 @@ STATUSES: dict[str, str | None] = {
 
 def pick(option: str, value: str | None, valid: Mapping[str, str | None]) -> str | None:
     """Our own choice parsing (case and `-`/`_` forgiving): a value out of the list is a usage
-    error, exit 2 as DESIGN.md says for Typer's own choices, in one line listing the good ones."""
+    error, exit 2 like Typer's own choices (README, exit codes), in one line listing the good ones."""
     from dealcoach.errors import BadInput
 
     key = (value or "").strip().lower()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from dealcoach.commands.options import STATUSES, JsonOpt, pick
-from dealcoach.records import STAGES
+from dealcoach.vocabulary import STAGES
 
 if TYPE_CHECKING:
     from dealcoach.render.cards import Card, PipelineLine

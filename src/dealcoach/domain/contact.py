@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from dealcoach.answers.record import AnswersRecord, Owner
+from dealcoach.answers.record import AnswersRecord
 from dealcoach.dates import LATEST
 from dealcoach.domain.workdays import WorkCalendar
 from dealcoach.records import DealFacts, Touch
+from dealcoach.vocabulary import Owner
 
 STEP_GRACE = 3  # business days after a buyer step during which their silence is expected
 

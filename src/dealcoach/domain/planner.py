@@ -12,12 +12,13 @@ import zlib
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from dealcoach.answers.record import AnswersRecord, DealType, Owner, Stage, StepRecord, step_keys
+from dealcoach.answers.record import AnswersRecord, StepRecord, step_keys
 from dealcoach.dates import LATEST
 from dealcoach.domain import contact, strategy
+from dealcoach.domain.settings import Cadence, Settings
 from dealcoach.domain.workdays import WorkCalendar
-from dealcoach.home.config import Cadence, Settings
-from dealcoach.records import DealFacts, Decision, Plan, PlannedFollowUp, Verdict
+from dealcoach.records import DealFacts, Plan, PlannedFollowUp, Verdict
+from dealcoach.vocabulary import DealType, Decision, Owner, Stage
 
 MIN_GAP = 2  # business days between two touches, whatever the rule
 BEFORE_IDEAL, BEFORE_EARLIEST, BEFORE_LATEST, BEFORE_LAST_RESORT = 4, 5, 3, 2

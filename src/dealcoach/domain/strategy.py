@@ -6,9 +6,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from dealcoach.answers.record import AnswersRecord, DealType, Sector, Source, Stage, Strategy
-from dealcoach.home.config import Cadence, Settings
+from dealcoach.answers.record import AnswersRecord
+from dealcoach.domain.settings import Cadence, Settings
 from dealcoach.records import StrategyChoice
+from dealcoach.vocabulary import DealType, Sector, Source, Stage, Strategy
 
 if TYPE_CHECKING:
     from dealcoach.domain.workdays import WorkCalendar

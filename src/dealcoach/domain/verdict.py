@@ -5,23 +5,23 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
-from dealcoach.answers.record import (
+from dealcoach.answers.record import AnswersRecord, StopReason
+from dealcoach.dates import LATEST
+from dealcoach.domain import contact, strategy
+from dealcoach.domain.settings import Settings
+from dealcoach.domain.workdays import WorkCalendar
+from dealcoach.records import DealFacts, Reason, StrategyChoice, Verdict
+from dealcoach.vocabulary import (
     LET_GO_STOPS,
     NURTURE_STOPS,
-    AnswersRecord,
     Budget,
     DealType,
+    Decision,
     Journey,
     Sector,
     Stage,
-    StopReason,
     Strategy,
 )
-from dealcoach.dates import LATEST
-from dealcoach.domain import contact, strategy
-from dealcoach.domain.workdays import WorkCalendar
-from dealcoach.home.config import Settings
-from dealcoach.records import DealFacts, Decision, Reason, StrategyChoice, Verdict
 
 FAR_DECISION_DAYS = 180
 NEAR_STEP_DAYS = 45

@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from dealcoach.domain.settings import DEFAULT_CADENCES, DEFAULT_STALE_DAYS, Settings
+from dealcoach.domain.settings import Cadence as CadenceSettings
 from dealcoach.errors import BadInput
-from dealcoach.home.config import DEFAULT_CADENCES, DEFAULT_STALE_DAYS, Settings
-from dealcoach.home.config import Cadence as CadenceSettings
 
 
 class Cadence(BaseModel):  # named as the rep reads it in an error message

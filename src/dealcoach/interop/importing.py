@@ -24,7 +24,7 @@ from typing import Any
 from dealcoach.dates import EARLIEST, LATEST
 from dealcoach.errors import BadInput
 from dealcoach.interop.exporting import GUARD, TABLES, Column, Kind, Table, json_cell
-from dealcoach.records import STAGES
+from dealcoach.vocabulary import STAGES
 
 Progress = Callable[[int, int], None]  # (line reached, lines in the file), now and then
 _Tick = Callable[[int], None]

@@ -24,18 +24,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from dealcoach.errors import BadInput, NotFound, StoreError
-from dealcoach.records import (
-    CRM_COLUMNS,
-    DealFacts,
-    Decision,
-    PlannedFollowUp,
-    Reason,
-    StopReason,
-    StrategyChoice,
-    Touch,
-    TouchKind,
-    Verdict,
-)
+from dealcoach.records import DealFacts, PlannedFollowUp, Reason, StrategyChoice, Touch, Verdict
+from dealcoach.vocabulary import CRM_COLUMNS, Decision, StopReason, TouchKind
 
 # Mirrors of migrations.py, so that opening an up-to-date database needs no sqlite-utils import.
 # `_migrate` and the tests check that they agree with the migrations module.
@@ -569,11 +559,13 @@ class Store:
         row = self._latest_interview(deal_id)
         if row is None:
             return None
-        from dealcoach.answers.record import NotARecord, from_document, record_of
+        from dealcoach.answers.record import NotARecord, from_document
 
         try:
             return from_document(json.loads(row["answers"]))
         except (NotARecord, ValueError, TypeError):
+            from dealcoach.answers.schema import record_of  # pydantic: only for a raw document
+
             return record_of(_checked_answers(row, deal_id))
 
     def _latest_interview(self, deal_id: int) -> Row | None:

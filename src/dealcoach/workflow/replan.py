@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from dealcoach.domain import planner, verdict
-from dealcoach.home.config import Settings
+from dealcoach.domain.settings import Settings
 from dealcoach.records import StrategyChoice, Verdict
 from dealcoach.store.store import Store
 

@@ -30,10 +30,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from dealcoach.answers.schema import (
+from dealcoach.answers.schema import DealAnswers
+from dealcoach.dates import parse_date
+from dealcoach.errors import BadDate
+from dealcoach.vocabulary import (
     NURTURE_STOPS,
     Budget,
-    DealAnswers,
     DealType,
     Journey,
     Owner,
@@ -44,8 +46,6 @@ from dealcoach.answers.schema import (
     StopReason,
     Strategy,
 )
-from dealcoach.dates import parse_date
-from dealcoach.errors import BadDate
 
 DRAFT_VERSION = 1
 

@@ -1,0 +1,135 @@
+"""Every enum and named set of dealcoach, defined once.
+
+The answers schema, the plain records, the domain, the store and the screens all name the same
+values; they import them from here. Standard library only: `dealcoach next` imports this module.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+# -- the deal, as the interview and the answers file name it ----------------------------------
+
+
+class Stage(StrEnum):
+    lead = "lead"
+    qualified = "qualified"
+    prospect = "prospect"
+    opportunity = "opportunity"
+    closing = "closing"
+
+
+class DealType(StrEnum):
+    new = "new"
+    expansion = "expansion"
+    renewal = "renewal"
+
+
+class Sector(StrEnum):
+    public = "public"
+    private = "private"
+    nonprofit = "nonprofit"
+
+
+class Strategy(StrEnum):
+    hybrid = "hybrid"
+    acceleration = "acceleration"
+    decision_support = "decision_support"
+    selectivity = "selectivity"
+
+
+class Role(StrEnum):
+    decision_maker = "decision_maker"
+    economic_buyer = "economic_buyer"
+    champion = "champion"
+    influencer = "influencer"
+    user = "user"
+    procurement = "procurement"
+    blocker = "blocker"
+
+
+class Stance(StrEnum):
+    supportive = "supportive"
+    neutral = "neutral"
+    skeptical = "skeptical"
+
+
+class Owner(StrEnum):
+    buyer = "buyer"
+    us = "us"
+    both = "both"
+
+
+class Budget(StrEnum):
+    approved = "approved"
+    needs_approval = "needs_approval"
+    unknown = "unknown"
+    none = "none"
+
+
+class Journey(StrEnum):
+    recognizing = "recognizing"
+    exploring = "exploring"
+    comparing = "comparing"
+    deciding = "deciding"
+
+
+class Source(StrEnum):
+    """Where a deal came from; the answers file also accepts free text (kept as written)."""
+
+    inbound = "inbound"
+    outbound = "outbound"
+    referral = "referral"
+    partner = "partner"
+    other = "other"
+
+    @classmethod
+    def of(cls, text: str) -> Source:
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            return cls.other
+
+
+STAGES = tuple(stage.value for stage in Stage)  # in the order a deal moves through them
+
+# -- what happens after the meeting -----------------------------------------------------------
+
+
+class StopReason(StrEnum):
+    """What the buyer said that stops or pauses the deal (answers `signals.stop_reason`)."""
+
+    none = "none"
+    new_direction = "new_direction"
+    lost_funding = "lost_funding"
+    back_burner = "back_burner"
+    need_not_served = "need_not_served"
+    chose_other = "chose_other"
+
+
+class TouchKind(StrEnum):
+    email = "email"
+    call = "call"
+    meeting = "meeting"
+    note = "note"
+
+
+class Decision(StrEnum):
+    pursue = "pursue"
+    nurture = "nurture"
+    let_go = "let_go"
+
+
+NURTURE_STOPS = {StopReason.lost_funding, StopReason.back_burner}
+LET_GO_STOPS = {StopReason.new_direction, StopReason.need_not_served, StopReason.chose_other}
+
+CRM_COLUMNS = (  # the deal columns a CRM import owns and may update; never the interview's
+    "account",
+    "title",
+    "value",
+    "currency",
+    "stage",
+    "decision_date",
+    "crm_owner",
+    "crm_next_step",
+)
