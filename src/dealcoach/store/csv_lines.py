@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from dealcoach.interop.exporting import GUARD, TRIGGERS
+from dealcoach.interop.tables import GUARD, TRIGGERS
 
 _ORDERED = sorted(TRIGGERS)
 _UPPER = chr(max(map(ord, TRIGGERS)) + 1)  # a cell from here up is never guarded...
