@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from dealcoach.interop import importing
+from dealcoach.interop.crm import parse_crm_date, stage_key
 
 from .clirun import EXAMPLES, TODAY, invoke
 
@@ -338,13 +338,13 @@ def test_map_options_need_a_crm(db: Path, tmp_path: Path) -> None:
     ],
 )
 def test_crm_dates(text: str, fmt: str | None, expected: date) -> None:
-    assert importing.parse_crm_date(text, fmt) == expected
+    assert parse_crm_date(text, fmt) == expected
 
 
 @pytest.mark.parametrize("text", ["11/23/2026", "23.11.2026", "Nov 23, 2026", "1969-12-31"])
 def test_crm_dates_are_never_guessed(text: str) -> None:
     with pytest.raises(ValueError):
-        importing.parse_crm_date(text, None)
+        parse_crm_date(text, None)
 
 
 @pytest.mark.parametrize(
@@ -356,7 +356,7 @@ def test_crm_dates_are_never_guessed(text: str) -> None:
     ],
 )
 def test_stage_names_ignore_case_spaces_and_punctuation(name: str, key: str) -> None:
-    assert importing.stage_key(name) == key
+    assert stage_key(name) == key
 
 
 # -- the example script ------------------------------------------------------------------------------

@@ -19,8 +19,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dealcoach.interop import exporting, importing
-from dealcoach.interop.exporting import DANGEROUS, TABLES, decode_cell, encode_cell
+from dealcoach.interop import dealcoach_rows, loading, writing
+from dealcoach.interop.tables import (
+    DANGEROUS,
+    TABLES,
+    Column,
+    Kind,
+    Table,
+    decode_cell,
+    encode_cell,
+)
 from dealcoach.store.store import Store
 
 from .clirun import EXAMPLES, TODAY, invoke
@@ -528,15 +536,15 @@ def test_any_text_survives_csv_and_json_files(
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(spec.names)
-    writer.writerows(exporting.csv_rows(spec, rows))
-    loaded = importing.parse(out.getvalue().encode("utf-8"), "stakeholders.csv")
-    tables, problems = importing.validate_dealcoach([loaded], {"deals": {1}})
+    writer.writerows(writing.csv_rows(spec, rows))
+    loaded = loading.parse(out.getvalue().encode("utf-8"), "stakeholders.csv")
+    tables, problems = dealcoach_rows.validate_dealcoach([loaded], {"deals": {1}})
     assert problems == []
     assert tables["stakeholders"].rows == rows
     lines: list[str] = []
-    exporting.write_json_array(lines.append, exporting.json_objects(spec, rows))
-    loaded = importing.parse("".join(lines).encode("utf-8"), "stakeholders.json")
-    tables, problems = importing.validate_dealcoach([loaded], {"deals": {1}})
+    writing.write_json_array(lines.append, writing.json_objects(spec, rows))
+    loaded = loading.parse("".join(lines).encode("utf-8"), "stakeholders.json")
+    tables, problems = dealcoach_rows.validate_dealcoach([loaded], {"deals": {1}})
     assert problems == [] and tables["stakeholders"].rows == rows
 
 
@@ -619,7 +627,7 @@ def _sql_and_reference(path: Path) -> tuple[bytes, bytes, list[bool]]:
     reference = io.StringIO(newline="")
     writer = csv.writer(reference)
     writer.writerow(DEALS.names)
-    writer.writerows(exporting.csv_rows(DEALS, values))
+    writer.writerows(writing.csv_rows(DEALS, values))
     return (
         written.getvalue(),
         reference.getvalue().encode("utf-8"),
@@ -753,14 +761,11 @@ def test_sql_lines_quote_each_json_cell_on_its_own(layout: str, data: st.DataObj
     from dealcoach.store.csv_lines import line_sql
 
     names = [f"c{i}" for i, _ in enumerate(layout.split())]
-    table = exporting.Table(
+    table = Table(
         "t",
         (
-            exporting.Column("id", exporting.Kind.int),
-            *(
-                exporting.Column(n, exporting.Kind(k))
-                for n, k in zip(names, layout.split(), strict=True)
-            ),
+            Column("id", Kind.int),
+            *(Column(n, Kind(k)) for n, k in zip(names, layout.split(), strict=True)),
         ),
         since=None,
     )
@@ -774,10 +779,10 @@ def test_sql_lines_quote_each_json_cell_on_its_own(layout: str, data: st.DataObj
     lines = [line for (line,) in conn.execute(f"SELECT {line_sql(table.names, kinds)} FROM t t")]
     conn.close()
     reference = io.StringIO(newline="")
-    csv.writer(reference).writerows(exporting.csv_rows(table, numbered))
+    csv.writer(reference).writerows(writing.csv_rows(table, numbered))
     expected = reference.getvalue().encode("utf-8")
     written = b"".join(
-        line if isinstance(line, bytes) else exporting.csv_line(table, numbered[line - 1])
+        line if isinstance(line, bytes) else writing.csv_line(table, numbered[line - 1])
         for line in lines
     )
     assert written == expected
@@ -792,7 +797,7 @@ def test_the_command_writes_what_the_csv_module_writes(pipeline: Path, table: st
     reference = io.StringIO(newline="")
     writer = csv.writer(reference)
     writer.writerow(spec.names)
-    writer.writerows(exporting.csv_rows(spec, table_rows(pipeline, table)))
+    writer.writerows(writing.csv_rows(spec, table_rows(pipeline, table)))
     assert ok("export", table).stdout_bytes == reference.getvalue().encode("utf-8")
 
 

@@ -218,12 +218,12 @@ HEADERS = [
 @given(st.sampled_from(HEADERS), st.binary(max_size=400), st.sampled_from(["csv", "json", "jsonl"]))
 def test_the_import_parsers_only_accept_or_refuse(header: bytes, body: bytes, kind: str) -> None:
     """Any bytes at all: a parsed file or BadInput naming the file, never another exception."""
-    from dealcoach.interop import importing
+    from dealcoach.interop import crm, dealcoach_rows, loading
 
     name = f"fuzz.{kind}"
     try:
-        loaded = importing.parse(header + body, name)
-        importing.validate_dealcoach([loaded], {})
-        importing.validate_crm([loaded], importing.CRMS["hubspot"], {}, {}, None)
+        loaded = loading.parse(header + body, name)
+        dealcoach_rows.validate_dealcoach([loaded], {})
+        crm.validate_crm([loaded], crm.CRMS["hubspot"], {}, {}, None)
     except BadInput as exc:
         assert exc.message.strip()

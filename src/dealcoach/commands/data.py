@@ -1,8 +1,10 @@
 """`dealcoach export` and `import`: tables out as CSV / JSON / calendar, and deals in from files.
 
 Thin: options are parsed here (exit 1 with one line, never Typer's boxed exit 2), rows stream from
-the store through `exporting`, files are read and checked by `importing`, the calendar is built by
-`ics`. Data goes to stdout (or --output); messages and the progress bar go to stderr.
+the store through `interop/writing.py` (the columns are `interop/tables.py`), files are read by
+`interop/loading.py` and checked by `interop/dealcoach_rows.py` or `interop/crm.py`, and the
+calendar is built by `interop/ics.py`. Data goes to stdout (or --output); messages and the progress
+bar go to stderr.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ import typer
 from dealcoach.commands.options import STATUSES, pick
 
 if TYPE_CHECKING:
-    from dealcoach.interop.importing import CrmAction, Loaded
+    from dealcoach.interop.crm_actions import CrmAction
+    from dealcoach.interop.loading import Loaded
     from dealcoach.store.store import Store
 
 TABLE_NAMES = ("deals", "stakeholders", "steps", "followups", "touches", "interviews")
@@ -95,7 +98,7 @@ def export(
     from dealcoach.dates import parse_date
     from dealcoach.errors import BadInput
     from dealcoach.home import paths
-    from dealcoach.interop import exporting
+    from dealcoach.interop.tables import TABLES
     from dealcoach.store.store import Store
 
     g = ctx.obj
@@ -109,7 +112,7 @@ def export(
         raise BadInput("--due-by filters follow-ups: dealcoach export followups --due-by D")
     if fmt == "ics" and name != "followups":
         raise BadInput("--format ics exports follow-ups: dealcoach export followups --format ics")
-    spec = exporting.TABLES[name]
+    spec = TABLES[name]
     with Store.open(paths.db_path(g.db)) as store:
         rows = store.export_rows(
             name,
@@ -131,7 +134,7 @@ def _write(sink: BinaryIO, spec: Any, fmt: str, rows: Iterator[Any]) -> int:
     """Stream the rows in one format; returns how many were written."""
     if fmt == "csv":
         return _write_csv(sink, spec, rows)
-    from dealcoach.interop import exporting
+    from dealcoach.interop import writing
 
     counted = _Counter(rows)
     if fmt == "ics":
@@ -143,9 +146,9 @@ def _write(sink: BinaryIO, spec: Any, fmt: str, rows: Iterator[Any]) -> int:
     text = io.TextIOWrapper(sink, encoding="utf-8", newline="", write_through=False)
     try:
         if fmt == "json":
-            exporting.write_json_array(text.write, exporting.json_objects(spec, counted))
+            writing.write_json_array(text.write, writing.json_objects(spec, counted))
         else:
-            exporting.write_jsonl(text.write, exporting.json_objects(spec, counted))
+            writing.write_jsonl(text.write, writing.json_objects(spec, counted))
         text.flush()
     finally:
         text.detach()  # the sink belongs to the caller (stdout must stay open)
@@ -157,13 +160,13 @@ CSV_BATCH = 256  # lines joined per write: fewer calls, and memory stays flat
 
 def _write_csv(sink: BinaryIO, spec: Any, rows: Iterator[Any]) -> int:
     """The header, then each row: a line SQLite wrote (bytes), or values for `csv_line`."""
-    from dealcoach.interop import exporting
+    from dealcoach.interop import writing
 
-    sink.write(exporting.csv_header(spec))
+    sink.write(writing.csv_header(spec))
     count = 0
     batch: list[bytes] = []
     for item in rows:
-        batch.append(item if item.__class__ is bytes else exporting.csv_line(spec, item))
+        batch.append(item if item.__class__ is bytes else writing.csv_line(spec, item))
         if len(batch) == CSV_BATCH:
             sink.write(b"".join(batch))
             count += CSV_BATCH
@@ -245,9 +248,9 @@ def _open_sink(output: Path | None) -> Iterator[BinaryIO]:
 
 def write_deal_calendar(store: Store, deal_id: int, path: Path) -> int:
     """`plan DEAL --ics FILE`: every follow-up of the deal, sent and dropped ones cancelled."""
-    from dealcoach.interop import exporting
+    from dealcoach.interop.tables import TABLES
 
-    spec = exporting.TABLES["followups"]
+    spec = TABLES["followups"]
     rows = store.export_rows("followups", spec.names, deal_id=deal_id, deal_columns=("account",))
     with _sink(path) as sink:
         count = _write(sink, spec, "ics", rows)
@@ -338,14 +341,14 @@ def import_(
 def _load_all(files: Sequence[Path]) -> tuple[list[Loaded], list[str]]:
     """Read every file whole; the files that cannot be read are reported with the rest."""
     from dealcoach.errors import BadInput
-    from dealcoach.interop import importing
+    from dealcoach.interop import loading
 
     loaded: list[Loaded] = []
     problems: list[str] = []
     for path in files:
         try:
             with _progress(path) as tick:
-                loaded.append(importing.load(path, tick))
+                loaded.append(loading.load(path, tick))
         except BadInput as exc:
             problems.append(exc.message)
     return loaded, problems
@@ -394,13 +397,14 @@ def _import_dealcoach(
 ) -> None:
     """Restore export files: ids kept, parents first, one transaction, never a re-plan."""
     from dealcoach.home import paths
-    from dealcoach.interop import exporting, importing
+    from dealcoach.interop.dealcoach_rows import validate_dealcoach
+    from dealcoach.interop.tables import TABLES
     from dealcoach.store.store import Store
 
     g = ctx.obj
     with Store.open(paths.db_path(g.db)) as store:
-        existing = {name: store.table_ids(name) for name in exporting.TABLES}
-        tables, problems = importing.validate_dealcoach(loaded, existing)
+        existing = {name: store.table_ids(name) for name in TABLES}
+        tables, problems = validate_dealcoach(loaded, existing)
         _fail(unreadable, problems)
         if dry_run:
             for name, part in tables.items():
@@ -429,19 +433,26 @@ def _import_crm(
 ) -> None:
     """A CRM's deals: new ones created unqualified, known ones updated by external id."""
     from dealcoach.home import paths
-    from dealcoach.interop import importing
+    from dealcoach.interop import crm_actions
+    from dealcoach.interop.crm import (
+        CRMS,
+        check_date_format,
+        parse_maps,
+        parse_stage_maps,
+        validate_crm,
+    )
     from dealcoach.store.store import Store
 
     g = ctx.obj
     today: date = g.today
-    crm = importing.CRMS[source]
-    columns = importing.parse_maps(maps)
-    stages = importing.parse_stage_maps(stage_maps)
-    importing.check_date_format(date_format)
-    deals, problems = importing.validate_crm(loaded, crm, columns, stages, date_format)
+    crm = CRMS[source]
+    columns = parse_maps(maps)
+    stages = parse_stage_maps(stage_maps)
+    check_date_format(date_format)
+    deals, problems = validate_crm(loaded, crm, columns, stages, date_format)
     _fail(unreadable, problems)
     with Store.open(paths.db_path(g.db)) as store:
-        actions = importing.crm_actions(deals, store.crm_deals(source), source, today)
+        actions = crm_actions.crm_actions(deals, store.crm_deals(source), source, today)
         counts = {kind: sum(a.kind == kind for a in actions) for kind in ("create", "update")}
         counts["unchanged"] = len(actions) - counts["create"] - counts["update"]
         summary = (
@@ -453,7 +464,7 @@ def _import_crm(
 
             for action in actions:
                 if action.kind != "unchanged":
-                    sys.stdout.write(clean(importing.describe(action)) + "\n")
+                    sys.stdout.write(clean(crm_actions.describe(action)) + "\n")
             _say(f"would import {summary}; nothing written (--dry-run)")
             return
         with store.write():

@@ -2,10 +2,10 @@
 
 Handing 30 Python objects a row to `csv.writer` is what made `export --format csv` slow; SQLite's
 `printf` writes the same line in a fraction of the time. The expression must write exactly what
-`csv.writer` writes for `exporting.csv_rows` (the tests compare the two on hostile cells), or give
+`csv.writer` writes for `writing.csv_rows` (the tests compare the two on hostile cells), or give
 the row's id so that Python writes it:
 
-- text is guarded (`exporting.encode_cell`) and quoted only when it holds `,` `"` CR or LF, with
+- text is guarded (`tables.encode_cell`) and quoted only when it holds `,` `"` CR or LF, with
   `"` doubled; NULL is empty; integers in decimal; a float as `repr` would print it;
 - `printf` stops a text at a NUL, and the csv module writes a BLOB as `b'...'`: such rows, and any
   value of another type than its column's, are left to Python.
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from dealcoach.interop.exporting import GUARD, TRIGGERS
+from dealcoach.interop.tables import GUARD, TRIGGERS
 
 _ORDERED = sorted(TRIGGERS)
 _UPPER = chr(max(map(ord, TRIGGERS)) + 1)  # a cell from here up is never guarded...

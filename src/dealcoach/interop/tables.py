@@ -1,9 +1,9 @@
-"""The export contract: each table's columns (stable names, in order) and how one cell is written.
+"""The export contract: each table's columns (stable names, in order, parents first) and its cells.
 
-Pure: no SQL and no I/O. `store.export_rows` streams the rows, `commands/data.py` writes them, and
-`importing.py` reads them back with the same definitions, so export -> import -> export is exact.
-For speed, SQLite builds most CSV lines itself (`csv_lines.line_sql`); `csv_rows` through the csv
-module stays the reference it must match byte for byte, and writes the rows the SQL leaves over.
+Pure: no SQL and no I/O. The store streams the rows of these tables, `writing` writes them, and
+`loading` with `dealcoach_rows` reads them back with the same definitions, so export -> import ->
+export is exact. For speed, SQLite builds most CSV lines itself (`store/csv_lines.py`); the csv
+module through `writing.csv_rows` stays the reference it must match byte for byte.
 
 A CSV cell holds text exactly as stored, with one exception: a text cell that a spreadsheet would run
 as a formula (it starts with `=`, `+`, `-`, `@`, tab or carriage return) gets one leading `'`; so does
@@ -12,10 +12,8 @@ one that already starts with `'`, so that import can strip exactly one and the r
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -222,6 +220,20 @@ TABLES: dict[str, Table] = {
 }
 
 
+def table_for_header(header: Sequence[str]) -> tuple[Table | None, int]:
+    """The table whose columns best match a header, and how many of them the header has."""
+    names = {name.strip().lower() for name in header}
+    best: tuple[Table | None, int] = (None, 0)
+    for table in TABLES.values():
+        overlap = len(names & set(table.names))
+        exact = names == set(table.names)
+        if exact:
+            return table, overlap
+        if overlap > best[1]:
+            best = (table, overlap)
+    return best
+
+
 # -- cells ----------------------------------------------------------------------------------------
 
 
@@ -237,81 +249,6 @@ def decode_cell(text: str) -> str:
     return text[1:] if text.startswith(GUARD) else text
 
 
-def csv_rows(table: Table, rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
-    """Rows as the csv writer takes them: text cells guarded, NULL as an empty cell."""
-    guarded = [i for i, column in enumerate(table.columns) if column.is_text]
-    triggers = TRIGGERS
-    for row in rows:
-        out = list(row)
-        for i in guarded:
-            value = out[i]
-            if value and value[0] in triggers:
-                out[i] = GUARD + value
-        yield out
-
-
-def csv_header(table: Table) -> bytes:
-    """The header line, in UTF-8."""
-    return _csv_bytes((table.names,))
-
-
-def csv_line(table: Table, row: Sequence[Any]) -> bytes:
-    """One row as its CSV line in UTF-8, exactly as `csv.writer` writes it after `csv_rows`."""
-    return _csv_bytes(csv_rows(table, (row,)))
-
-
-def _csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
-    out = io.StringIO(newline="")
-    csv.writer(out).writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
-def json_objects(table: Table, rows: Iterable[Sequence[Any]]) -> Iterator[dict[str, Any]]:
-    """Rows as JSON objects: numbers as numbers, list and object cells nested, NULL as null."""
-    names = table.names
-    nested = [i for i, column in enumerate(table.columns) if column.kind is Kind.json]
-    for row in rows:
-        values = list(row)
-        for i in nested:
-            if values[i] is not None:
-                values[i] = json.loads(values[i])
-        yield dict(zip(names, values, strict=True))
-
-
 def json_cell(column: Column, value: Any) -> str:
     """A nested JSON value back to the text dealcoach stores (so JSON round trips are exact too)."""
     return json.dumps(value, ensure_ascii=column.ascii_json)
-
-
-def write_json_array(out: Callable[[str], Any], objects: Iterable[dict[str, Any]]) -> int:
-    """One JSON array, written an object at a time (memory stays flat); returns the row count."""
-    count = 0
-    for obj in objects:
-        out("[\n" if count == 0 else ",\n")
-        out(json.dumps(obj, ensure_ascii=False))
-        count += 1
-    out("\n]\n" if count else "[]\n")
-    return count
-
-
-def write_jsonl(out: Callable[[str], Any], objects: Iterable[dict[str, Any]]) -> int:
-    count = 0
-    for obj in objects:
-        out(json.dumps(obj, ensure_ascii=False))
-        out("\n")
-        count += 1
-    return count
-
-
-def table_for_header(header: Sequence[str]) -> tuple[Table | None, int]:
-    """The table whose columns best match a header, and how many of them the header has."""
-    names = {name.strip().lower() for name in header}
-    best: tuple[Table | None, int] = (None, 0)
-    for table in TABLES.values():
-        overlap = len(names & set(table.names))
-        exact = names == set(table.names)
-        if exact:
-            return table, overlap
-        if overlap > best[1]:
-            best = (table, overlap)
-    return best

@@ -1,0 +1,143 @@
+"""What a CRM import will do: each checked row matched to its deal by external id, and the changes.
+
+Pure: the deals already imported from the CRM come in as rows, and the actions go back to the
+command, which writes them (or prints them for `--dry-run`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from dealcoach.interop.crm import CRMS, CrmDeal
+
+
+@dataclass(frozen=True)
+class CrmAction:
+    """What importing one CRM row does: create a deal, update one, or leave it as it is."""
+
+    deal: CrmDeal
+    kind: str  # create | update | unchanged
+    deal_id: int | None = None
+    values: dict[str, Any] = field(default_factory=dict)  # deals columns to write
+    changes: tuple[tuple[str, Any, Any], ...] = ()  # (column, before, after)
+    close: str | None = None  # won / lost: close the open deal
+    decision_moved: date | None = None  # a qualified deal's decision date changed to this
+    qualified: bool = False
+
+
+def crm_actions(
+    deals: Sequence[CrmDeal], existing: Mapping[str, Mapping[str, Any]], source: str, today: date
+) -> list[CrmAction]:
+    """Match each row to the deal it updates (by external id) and work out what changes.
+
+    Only the CRM's own columns change; the CRM's won / lost closes an open deal, and its open
+    never reopens a deal closed in dealcoach (the rep's let go stays).
+    """
+    actions = []
+    for deal in deals:
+        crm_values = {
+            "account": deal.account,
+            "title": deal.title,
+            "value": deal.value,
+            "currency": deal.currency,
+            "stage": deal.stage,
+            "decision_date": deal.decision_date.isoformat() if deal.decision_date else None,
+            "crm_owner": deal.owner,
+            "crm_next_step": deal.next_step,
+        }
+        row = existing.get(deal.external_id)
+        if row is None:
+            status = deal.status
+            closed_on = None
+            if status != "open":
+                closed_on = min(deal.decision_date or today, today).isoformat()
+            created = min(deal.created or today, today).isoformat()
+            values = {
+                **crm_values,
+                "status": status,
+                "closed_on": closed_on,
+                "close_reason": f"closed {status} in {CRMS[source].label}" if closed_on else None,
+                "created": created,
+                "updated": today.isoformat(),
+                "qualified": 0,
+                "external_source": source,
+                "external_id": deal.external_id,
+            }
+            actions.append(CrmAction(deal, "create", values=values))
+            continue
+        if deal.stage is None and deal.status != "open":
+            crm_values["stage"] = row["stage"]  # a closed stage leaves the stage as it was
+        changes = tuple(
+            (column, row[column], value)
+            for column, value in crm_values.items()
+            if _differs(row[column], value)
+        )
+        close = deal.status if deal.status != "open" and row["status"] == "open" else None
+        qualified = bool(row["qualified"])
+        moved = None
+        old_decision = row["decision_date"]
+        if (
+            qualified
+            and deal.decision_date is not None
+            and _differs(old_decision, crm_values["decision_date"])
+        ):
+            moved = deal.decision_date
+        kind = "update" if changes or close else "unchanged"
+        values = {column: after for column, _, after in changes}
+        if values:
+            values["updated"] = today.isoformat()
+        actions.append(
+            CrmAction(
+                deal,
+                kind,
+                deal_id=int(row["id"]),
+                values=values,
+                changes=changes,
+                close=close,
+                decision_moved=moved,
+                qualified=qualified,
+            )
+        )
+    return actions
+
+
+def _differs(before: Any, after: Any) -> bool:
+    if before is None or after is None:
+        return before is not after
+    if isinstance(before, Decimal) or isinstance(after, Decimal):
+        return Decimal(str(before)) != Decimal(str(after))
+    return str(before) != str(after)
+
+
+def describe(action: CrmAction) -> str:
+    """One line of `--dry-run` (and of the summary): what happens to one CRM row."""
+    deal = action.deal
+    ref = f"{deal.external_id}"
+    if action.kind == "create":
+        parts = [deal.stage or "no stage", deal.status]
+        if deal.value is not None:
+            parts.append(f"{deal.value} {deal.currency or ''}".strip())
+        if deal.decision_date:
+            parts.append(f"decision {deal.decision_date.isoformat()}")
+        name = deal.account + (
+            f" / {deal.title}" if deal.title and deal.title != deal.account else ""
+        )
+        return f"create     {ref}  {name} ({', '.join(parts)})"
+    head = f"D{action.deal_id} {ref}"
+    if action.kind == "unchanged":
+        return f"unchanged  {head}  {deal.account}"
+    parts = []
+    for column, before, after in action.changes:
+        note = ""
+        if column == "decision_date" and before and after and str(after) > str(before):
+            note = " (pushed)"
+        parts.append(
+            f"{column} {before if before is not None else '-'} → {after if after is not None else '-'}{note}"
+        )
+    if action.close:
+        parts.append(f"close as {action.close}")
+    return f"update     {head}  {deal.account}: {'; '.join(parts)}"
