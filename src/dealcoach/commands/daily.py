@@ -83,6 +83,8 @@ def next_(
     from dealcoach.home import paths
     from dealcoach.home.config import load_settings
     from dealcoach.render import text as render
+    from dealcoach.render.documents import next_json
+    from dealcoach.render.morning import next_screen
     from dealcoach.store.store import Store
 
     g = ctx.obj
@@ -119,9 +121,9 @@ def next_(
     ranked = agenda.rank(items, today, WorkCalendar(settings.country))
     shown, more = agenda.split(ranked, None if all_ else limit)
     if json_out:
-        render.write_json(render.next_json(today, shown, decided, stale, unqualified, next_due))
+        render.write_json(next_json(today, shown, decided, stale, unqualified, next_due))
         return
-    render.next_screen(
+    next_screen(
         render.console(),
         today=today,
         shown=shown,
@@ -307,13 +309,15 @@ def _report_touch(
     store: Any, touch_id: int, outcome: Any, *, json_out: bool, followup_row: Any = None
 ) -> None:
     from dealcoach.render import text as render
+    from dealcoach.render.documents import touch_json
+    from dealcoach.render.touches import touch_screen
 
     touch = store.touch(touch_id)
     deal = store.deal(outcome.deal_id)
     if json_out:
-        render.write_json(render.touch_json(touch, outcome.deal_id, outcome))
+        render.write_json(touch_json(touch, outcome.deal_id, outcome))
         return
-    render.touch_screen(render.console(), touch, deal, outcome, followup_row)
+    touch_screen(render.console(), touch, deal, outcome, followup_row)
 
 
 # -- snooze, keep, close ------------------------------------------------------------------------

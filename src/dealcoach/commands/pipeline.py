@@ -1,7 +1,7 @@
 """`dealcoach show`, `list` and `plan`: one deal's whole card, the pipeline, one deal's plan.
 
 Read-only and thin: parse the options here (exit 1 with one line, never Typer's boxed exit 2),
-read the store, hand the rows to `cards` for the screen or the JSON document.
+read the store, hand the rows to `render/` for the screen or the JSON document.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dealcoach.commands.options import STATUSES, JsonOpt, pick
 from dealcoach.vocabulary import STAGES
 
 if TYPE_CHECKING:
-    from dealcoach.render.cards import Card, PipelineLine
+    from dealcoach.render.views import Card, PipelineLine
     from dealcoach.store.store import Store
 
 DealArg = Annotated[
@@ -42,17 +42,18 @@ SORTS = ("due", "value", "account", "stage", "created", "decision")
 def show(ctx: typer.Context, deal: DealArg, json_out: JsonOpt = False) -> None:
     """One deal's whole card: who / what / when / how with the gaps, the plan, the history, the verdict."""
     from dealcoach.home import paths
-    from dealcoach.render import cards
     from dealcoach.render import text as render
+    from dealcoach.render.card import show_screen
+    from dealcoach.render.documents import show_json
     from dealcoach.store.store import Store
 
     g = ctx.obj
     with Store.open(paths.db_path(g.db)) as store:
         card = _card(store, store.resolve_deal(deal))
     if json_out:
-        render.write_json(cards.show_json(card))
+        render.write_json(show_json(card))
         return
-    cards.show_screen(render.console(), card, today=g.today)
+    show_screen(render.console(), card, today=g.today)
 
 
 def list_deals(
@@ -90,8 +91,10 @@ def list_deals(
 ) -> None:
     """The pipeline, one line per deal: verdict, next follow-up and what to bring to it."""
     from dealcoach.home import paths
-    from dealcoach.render import cards
+    from dealcoach.render import pipeline as screens
     from dealcoach.render import text as render
+    from dealcoach.render import views
+    from dealcoach.render.documents import list_json
     from dealcoach.store.store import Store
 
     wanted_status = pick("--status", status, STATUSES)
@@ -111,17 +114,17 @@ def list_deals(
         lines = []
         for row in rows:
             planned = store.planned(row["id"])
-            lines.append(cards.PipelineLine(row, cards.next_followup(planned), len(planned)))
+            lines.append(views.PipelineLine(row, views.next_followup(planned), len(planned)))
     lines.sort(key=SORT_KEYS[sort_key])
     if json_out:
-        render.write_json(cards.list_json(lines))
+        render.write_json(list_json(lines))
         return
     con = render.console()
     if not lines:
-        cards.empty_pipeline(con, filtered=anything)
+        screens.empty_pipeline(con, filtered=anything)
         return
     show_status = any(line.deal.get("status") != "open" for line in lines)
-    cards.list_screen(con, lines, today=g.today, show_status=show_status)
+    screens.list_screen(con, lines, today=g.today, show_status=show_status)
 
 
 def plan(
@@ -139,8 +142,9 @@ def plan(
 ) -> None:
     """Just one deal's plan: each follow-up's date and what to bring, and the strategy behind it."""
     from dealcoach.home import paths
-    from dealcoach.render import cards
     from dealcoach.render import text as render
+    from dealcoach.render.documents import plan_json
+    from dealcoach.render.pipeline import plan_screen
     from dealcoach.store.store import Store
 
     g = ctx.obj
@@ -153,9 +157,9 @@ def plan(
 
             write_deal_calendar(store, deal_id, ics)
     if json_out:
-        render.write_json(cards.plan_json(row, planned))
+        render.write_json(plan_json(row, planned))
         return
-    cards.plan_screen(render.console(), row, planned, today=g.today)
+    plan_screen(render.console(), row, planned, today=g.today)
 
 
 # -- helpers -----------------------------------------------------------------------------------------
@@ -163,7 +167,7 @@ def plan(
 
 def _card(store: Store, deal_id: int) -> Card:
     """Everything `show` needs about one deal."""
-    from dealcoach.render.cards import Card
+    from dealcoach.render.views import Card
 
     return Card(
         deal=store.deal(deal_id),

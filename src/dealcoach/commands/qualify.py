@@ -165,10 +165,12 @@ def _show(
     row: Any, outcome: Any, answers: Any, today: date, *, json_out: bool, interactive: bool
 ) -> None:
     from dealcoach.render import text as render
+    from dealcoach.render.documents import qualify_json
+    from dealcoach.render.qualify import qualify_screen
 
     if json_out:
         if interactive:
-            render.qualify_screen(render.console(stderr=True), row, outcome, answers, today=today)
-        render.write_json(render.qualify_json(row, outcome))
+            qualify_screen(render.console(stderr=True), row, outcome, answers, today=today)
+        render.write_json(qualify_json(row, outcome))
         return
-    render.qualify_screen(render.console(), row, outcome, answers, today=today)
+    qualify_screen(render.console(), row, outcome, answers, today=today)

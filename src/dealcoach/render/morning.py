@@ -1,0 +1,146 @@
+"""The morning screen of `next`: what to send today and why, then the deals to decide on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from dealcoach.render.documents import stored_reasons
+from dealcoach.render.text import DECISION_STYLE, clean, deal_ref, followup_ref, short_day
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from dealcoach.render.views import Replanned
+
+DECIDE_WORD = {"let_go": "LET GO", "nurture": "NURTURE"}
+
+
+def next_screen(
+    con: Console,
+    *,
+    today: date,
+    shown: list[Any],
+    more: int,
+    decided: list[Mapping[str, Any]],
+    stale: list[Mapping[str, Any]],
+    unqualified: list[Mapping[str, Any]],
+    next_due: str | None,
+    changes: list[tuple[Mapping[str, Any], Replanned]],
+    has_deals: bool,
+    decide_limit: int | None = None,
+) -> None:
+    """The morning screen: a dozen lines, each with what to bring and why today."""
+    from rich.table import Table
+    from rich.text import Text
+
+    if not has_deals:
+        con.print(Text("No open deals yet: run dealcoach qualify right after your next meeting."))
+        return
+    title = Text(today.strftime("%A %Y-%m-%d"), style="bold")
+    count = len(shown) + more
+    title.append(f" · {count} to do" if count else " · nothing due today", style="dim")
+    con.print(title)
+    for deal, outcome in changes:
+        previous = outcome.previous or {}
+        line = Text("  verdict ", style="dim")
+        line.append(f"{deal_ref(deal['id'])} {clean(deal['account'])}: ")
+        line.append(
+            f"{previous.get('decision', '?').replace('_', ' ')} → "
+            f"{outcome.verdict.decision.value.replace('_', ' ')}",
+            style=DECISION_STYLE[outcome.verdict.decision.value],
+        )
+        if outcome.verdict.reasons:
+            line.append(f": {clean(outcome.verdict.reasons[0].detail)}")
+        con.print(line)
+    if shown:
+        table = Table(box=None, pad_edge=False, show_header=False, padding=(0, 1))
+        table.add_column("id", style="cyan", no_wrap=True)
+        table.add_column("what")
+        for ranked in shown:
+            item = ranked.item
+            head = Text()
+            head.append(f"{deal_ref(item.deal_id)} {clean(item.account)}", style="bold")
+            to = f"{item.channel} to {clean(item.who)}" if item.who else item.channel
+            if item.channel == "task":
+                to = "your task"
+            head.append(f"  {to}", style="dim")
+            body = Text(clean(item.bring))
+            why = Text(f"why: {clean(ranked.why)}", style="red" if ranked.days_overdue else "dim")
+            if item.milestone and item.milestone not in ranked.why and item.channel != "task":
+                why.append(f" · for their {clean(item.milestone)}", style="dim")
+            table.add_row(
+                followup_ref(item.followup_id), Text.assemble(head, "\n", body, "\n", why)
+            )
+        con.print(table)
+        if more:
+            con.print(Text(f"+{more} more (dealcoach next --all)", style="dim"))
+    elif next_due:
+        con.print(
+            Text(f"Nothing due today. Next follow-up: {short_day(next_due, today)}.", style="dim")
+        )
+    else:
+        con.print(Text("Nothing planned.", style="dim"))
+    _decisions(con, decided, stale, unqualified, limit=decide_limit)
+    con.print()
+    for label, command in (
+        ("sent one?  ", "dealcoach done F<id>"),
+        ("a reply?   ", "dealcoach log D<id> --kind email --replied"),
+    ):
+        tip = Text(label, style="dim")
+        tip.append(command, style="bold")
+        con.print(tip, soft_wrap=True)
+
+
+def _decisions(
+    con: Console,
+    decided: list[Mapping[str, Any]],
+    stale: list[Mapping[str, Any]],
+    unqualified: list[Mapping[str, Any]],
+    *,
+    limit: int | None,
+) -> None:
+    """Deals to decide on, a few at a time: the morning screen stays readable at a glance."""
+    from rich.text import Text
+
+    total = len(decided) + len(stale)
+    if not total and not unqualified:
+        return
+    if limit is not None and total > limit:
+        decided = decided[:limit]
+        stale = stale[: max(0, limit - len(decided))]
+    hidden = total - len(decided) - len(stale)
+    from rich.table import Table
+
+    con.print()
+    con.print(Text("Decide", style="bold"))
+    table = Table(box=None, pad_edge=False, show_header=False, padding=(0, 1))
+    table.add_column("what", no_wrap=True)
+    table.add_column("deal")
+    for row in decided:
+        word = row["decision"]
+        reasons = stored_reasons(row.get("reasons"))
+        body = Text(f"{deal_ref(row['id'])} {clean(row['account'])}", style="bold")
+        if reasons:
+            body.append(f": {clean(reasons[0]['detail'])}", style="")
+        hint = (
+            f"dealcoach close D{row['id']} let-go  ·  dealcoach keep D{row['id']} --until DATE"
+            if word == "let_go"
+            else "quiet until its check-back; or keep it, or close it"
+        )
+        body.append(f"\n{hint}", style="dim")
+        table.add_row(Text(DECIDE_WORD[word], style=DECISION_STYLE[word]), body)
+    for row in stale:
+        body = Text(f"{deal_ref(row['id'])} {clean(row['account'])}", style="bold")
+        body.append(f": no touch for {row['quiet_days']} days, nothing planned", style="")
+        table.add_row(Text("STALE", style="yellow"), body)
+    if unqualified:
+        names = ", ".join(f"{deal_ref(r['id'])} {clean(r['account'])}" for r in unqualified[:3])
+        more = f" and {len(unqualified) - 3} more" if len(unqualified) > 3 else ""
+        body = Text(f"not qualified yet: {names}{more}", style="bold")
+        body.append(f"\ndealcoach qualify {deal_ref(unqualified[0]['id'])}", style="dim")
+        table.add_row(Text("NEW", style="cyan"), body)
+    con.print(table)
+    if hidden:
+        con.print(Text(f"+{hidden} more to decide (dealcoach next --all)", style="dim"))

@@ -1,0 +1,57 @@
+"""The screen of `log` and `done`: the touch recorded, the verdict's change, the next follow-up."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from dealcoach.render.text import DECISION_STYLE, clean, deal_ref, followup_ref, short_day
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from dealcoach.records import Touch
+    from dealcoach.render.views import Replanned
+
+
+def touch_screen(
+    con: Console,
+    touch: Touch,
+    deal: Mapping[str, Any],
+    outcome: Replanned,
+    followup_row: Mapping[str, Any] | None,
+) -> None:
+    """One line for the touch, then the verdict's change (if any) and the deal's next step."""
+    from rich.text import Text
+
+    direction = "from" if touch.inbound else "to"
+    line = Text("logged ", style="dim")
+    line.append(touch.kind.value)
+    if touch.who:
+        line.append(f" {direction} {clean(touch.who)}")
+    line.append(f" on {touch.date.isoformat()}")
+    if touch.two_way:
+        line.append("  (two-way: the count starts again)", style="green")
+    if followup_row is not None:
+        line.append(f"  · {followup_ref(followup_row['id'])} done", style="dim")
+    line.append(f"  · {deal_ref(deal['id'])} {clean(deal['account'])}", style="dim")
+    con.print(line)
+    previous = outcome.previous
+    if previous is not None:
+        word = outcome.verdict.decision.value
+        change = Text("verdict: ", style="bold")
+        change.append(
+            f"{previous['decision'].replace('_', ' ')} → {word.replace('_', ' ')}",
+            style=DECISION_STYLE[word],
+        )
+        if outcome.verdict.reasons:
+            change.append(f": {clean(outcome.verdict.reasons[0].detail)}")
+        con.print(change)
+    if outcome.plan:
+        first = outcome.plan[0]
+        upcoming = Text("next: ", style="dim")
+        upcoming.append(f"{followup_ref(first['id'])} {short_day(first['due'], touch.date)}  ")
+        upcoming.append(clean(first["bring"]))
+        con.print(upcoming)
+    else:
+        con.print(Text("nothing planned for this deal now", style="dim"))
