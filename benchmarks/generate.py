@@ -18,7 +18,7 @@ the timed `next --today GEN_DAY` does one ordinary Monday morning's work.
 Everything comes from random streams derived from the seed, one per deal (and one for the open
 deals' creation days, one for the history's): the same size and seed give the same file, and the
 300 open deals are the same at every size, so sizes differ only by the history behind them.
-Writes are batched in large transactions (`with store.write():`).
+Writes are batched in large transactions (`with store.db.write():`).
 
 Run alone: `python benchmarks/generate.py db 10000 --out /tmp/deals.db [--profile gen.prof]`
 prints the counts and the time each phase took; `benchmarks/run.py` calls
@@ -272,7 +272,7 @@ def generate(
         rng = random.Random(f"{seed}:{stream}")  # one stream per deal
         end = LAST_DAY if stays_open else min(LAST_DAY, created + timedelta(rng.randint(7, 240)))
         answers = make_answers(rng, created, account_name(rng))
-        deal_id = store.save_interview(answers, today=created, kind="answers")
+        deal_id = store.interviews.save(answers, today=created, kind="answers")
         stats.interviews += 1
         run_replan(store, deal_id, created)
         day = created
@@ -285,7 +285,7 @@ def generate(
             else weighted(rng, {0: 10, 1: 20, 2: 25, 3: 20, 4: 12, 5: 8, 6: 5})
         )
         for _ in range(events):
-            planned = [row for row in store.planned(deal_id) if row["id"] not in forgotten]
+            planned = [row for row in store.plans.planned(deal_id) if row["id"] not in forgotten]
             roll = rng.random()
             if planned and roll < 0.65:
                 # `dealcoach done F..`: the next follow-up goes out on its due day (or a bit later)
@@ -298,7 +298,7 @@ def generate(
                 if sent > end:
                     break
                 day = sent
-                store.mark_done(row["id"], on=day)
+                store.plans.mark_done(row["id"], on=day)
                 kind = TouchKind(row["channel"]) if row["channel"] in ("email", "call") else None
                 touch = Touch(
                     date=day,
@@ -307,9 +307,9 @@ def generate(
                     who=row["who"] or "",
                     followup_key=row["key"],
                 )
-                store.add_touch(deal_id, touch, followup_id=row["id"])
+                store.plans.add_touch(deal_id, touch, followup_id=row["id"])
                 if row["purpose"] == "owe":
-                    store.close_owes(deal_id, on=day, touch_id=int(row["key"].split(":")[1]))
+                    store.plans.close_owes(deal_id, on=day, touch_id=int(row["key"].split(":")[1]))
                 stats.followups_done += 1
             elif roll < 0.9:
                 # `dealcoach log D.. --kind ...`: a reply, an inbound call, a note
@@ -339,7 +339,7 @@ def generate(
                     if rng.random() < 0.03
                     else None,
                 )
-                store.add_touch(deal_id, touch)
+                store.plans.add_touch(deal_id, touch)
                 stats.touches_logged += 1
             elif not requalified:
                 # `dealcoach qualify D.. --answers`: a later meeting, a second interview
@@ -348,20 +348,22 @@ def generate(
                     break
                 requalified = True
                 again = make_answers(rng, day, answers.deal.account, second=True)
-                store.save_interview(again, today=day, kind="quick", deal_id=deal_id)
+                store.interviews.save(again, today=day, kind="quick", deal_id=deal_id)
                 stats.interviews += 1
             else:
                 continue
             run_replan(store, deal_id, day)
         if stays_open:
             if rng.random() < 0.03:
-                store.snooze_deal(deal_id, GEN_DAY + timedelta(days=rng.randint(3, 30)))
+                store.plans.snooze_deal(deal_id, GEN_DAY + timedelta(days=rng.randint(3, 30)))
             if rng.random() < 0.02:
-                store.keep_deal(deal_id, GEN_DAY + timedelta(days=rng.randint(7, 60)))
+                store.plans.keep_deal(deal_id, GEN_DAY + timedelta(days=rng.randint(7, 60)))
             stats.open += 1
         else:
             status = weighted(rng, {"won": 35, "lost": 40, "let_go": 25})
-            store.close_deal(deal_id, status, reason="" if rng.random() < 0.5 else "budget", on=end)
+            store.deals.close(
+                deal_id, status, reason="" if rng.random() < 0.5 else "budget", on=end
+            )
         stats.deals += 1
 
     path.unlink(missing_ok=True)
@@ -370,7 +372,7 @@ def generate(
     schedule = _schedule(seed, size, open_deals)
     with Store.open(path) as store:
         for start in range(0, len(schedule), BATCH):
-            with store.write():
+            with store.db.write():
                 for stream, created, stays_open in schedule[start : start + BATCH]:
                     one_deal(store, stream, created, stays_open)
             if progress:
@@ -379,8 +381,8 @@ def generate(
         stats.phases["deals"] = time.perf_counter() - started
         # what Friday's `dealcoach next` left behind: every open deal judged as of LAST_DAY
         settle = time.perf_counter()
-        with store.write():
-            for deal_id in store.deals_to_rejudge(LAST_DAY):
+        with store.db.write():
+            for deal_id in store.morning.deals_to_rejudge(LAST_DAY):
                 run_replan(store, deal_id, LAST_DAY)
         stats.phases["settle"] = time.perf_counter() - settle
     flush = time.perf_counter()
@@ -402,7 +404,8 @@ def schema_fingerprint() -> str:
     import hashlib
     import tempfile
 
-    from dealcoach.store.store import SCHEMA_VERSION, Store
+    from dealcoach.store.connection import SCHEMA_VERSION
+    from dealcoach.store.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         with Store.open(Path(tmp) / "empty.db"):

@@ -150,16 +150,16 @@ def test_the_store_reads_an_imported_messy_interview_through_the_schema(tmp_path
         "how": {"criteria": "price, adoption"},
         "when": {"decision_date": "2027-01-04"},
     }
-    with Store.open(db) as store, store.write():
-        deal_id = store.save_interview(_schema(document), today=TODAY, kind="answers")
+    with Store.open(db) as store, store.db.write():
+        deal_id = store.interviews.save(_schema(document), today=TODAY, kind="answers")
     with sqlite3.connect(db) as conn:  # what `import --from dealcoach` may store
         conn.execute(
             "UPDATE interviews SET answers = ? WHERE deal_id = ?", (json.dumps(document), deal_id)
         )
     assert json.loads(rows(db, "SELECT answers FROM interviews")[0][0]) == document
     with Store.open(db) as store:
-        record = store.latest_record(deal_id)
-        answers = store.latest_answers(deal_id)
+        record = store.interviews.latest_record(deal_id)
+        answers = store.interviews.latest_answers(deal_id)
     assert record is not None and answers is not None
     _same(record, answers)
     assert record.deal.currency == "EUR" and record.how.criteria == ["price", "adoption"]
@@ -174,10 +174,10 @@ def test_every_value_the_schema_accepts_is_read_back_from_the_store(
     must still read them (a refusal here was an internal error on every daily command)."""
     answers = _schema({"deal": {"account": "Acme", "value": value}})
     db = tmp_path / "deals.db"
-    with Store.open(db) as store, store.write():
-        deal_id = store.save_interview(answers, today=TODAY, kind="answers")
+    with Store.open(db) as store, store.db.write():
+        deal_id = store.interviews.save(answers, today=TODAY, kind="answers")
     with Store.open(db) as store:
-        record = store.latest_record(deal_id)
+        record = store.interviews.latest_record(deal_id)
     assert record is not None
     _same(record, answers)
     _same(models.record_of(answers), answers)

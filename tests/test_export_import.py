@@ -135,7 +135,7 @@ def test_the_exported_columns_are_the_schema(pipeline: Path) -> None:
     """Every stored column is exported (a new migration column must be added to the contract)."""
     with Store.open(pipeline) as store:
         for name, table in TABLES.items():
-            assert list(table.names) == store.table_columns(name), name
+            assert list(table.names) == store.exchange.table_columns(name), name
 
 
 def test_csv_is_utf8_without_bom_with_one_header_and_the_csv_defaults(pipeline: Path) -> None:
@@ -620,8 +620,8 @@ def _sql_and_reference(path: Path) -> tuple[bytes, bytes, list[bool]]:
     from dealcoach.commands.data import _write_csv
 
     with Store.open(path) as store:
-        items = list(store.export_rows("deals", DEALS.names, csv_kinds=KINDS))
-        values = list(store.export_rows("deals", DEALS.names))
+        items = list(store.exchange.export_rows("deals", DEALS.names, csv_kinds=KINDS))
+        values = list(store.exchange.export_rows("deals", DEALS.names))
     written = io.BytesIO()
     assert _write_csv(written, DEALS, iter(items)) == len(values)
     reference = io.StringIO(newline="")

@@ -16,9 +16,10 @@ import pytest
 from dealcoach.answers.schema import Answers
 from dealcoach.errors import BadInput, NotFound, StoreError
 from dealcoach.records import PlannedFollowUp, Reason, StrategyChoice, Verdict
+from dealcoach.store import connection as connection_module
 from dealcoach.store import migrations as schema
-from dealcoach.store import store as store_module
-from dealcoach.store.store import APPLICATION_ID, MIGRATION_NAMES, SCHEMA_VERSION, Store
+from dealcoach.store.connection import APPLICATION_ID, MIGRATION_NAMES, SCHEMA_VERSION
+from dealcoach.store.store import Store
 from dealcoach.vocabulary import Decision, Strategy, TouchKind
 
 TODAY = date(2026, 11, 23)
@@ -84,16 +85,16 @@ def test_fresh_file_is_private_wal_and_marked(db_path: Path) -> None:
 
 
 def test_connection_settings(store: Store) -> None:
-    conn = store._conn
+    conn = store.db.sqlite
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
 
 
 def test_reopening_is_idempotent(db_path: Path) -> None:
     with Store.open(db_path) as first:
-        deal_id = first.save_interview(answers(), today=TODAY, kind="full")
+        deal_id = first.interviews.save(answers(), today=TODAY, kind="full")
     with Store.open(db_path) as second:
-        assert second.deal(deal_id)["account"] == "Acme"
+        assert second.deals.get(deal_id)["account"] == "Acme"
     Store.open(db_path).close()
 
     assert raw(db_path, "SELECT count(*) FROM _sqlite_migrations") == [(len(MIGRATION_NAMES),)]
@@ -104,7 +105,7 @@ def test_mirrors_in_store_agree_with_migrations() -> None:
     import sqlite_utils
 
     names = [m.name for m in schema.migrations.pending(sqlite_utils.Database(memory=True))]
-    assert tuple(names) == store_module.MIGRATION_NAMES
+    assert tuple(names) == connection_module.MIGRATION_NAMES
     assert schema.APPLICATION_ID == APPLICATION_ID
     assert schema.SCHEMA_VERSION == SCHEMA_VERSION == len(names)
 
@@ -228,15 +229,17 @@ def test_a_path_under_a_regular_file_is_refused(tmp_path: Path, below: str) -> N
 
 def test_a_full_disk_gives_a_one_line_error(store: Store) -> None:
     """A full disk, simulated by capping the file at its current size."""
-    pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
-    store._conn.execute(f"PRAGMA max_page_count = {pages}")
+    pages = store.db.sqlite.execute("PRAGMA page_count").fetchone()[0]
+    store.db.sqlite.execute(f"PRAGMA max_page_count = {pages}")
     big = answers(deal={"title": "x" * 100_000})
 
     with pytest.raises(StoreError) as caught:
-        store.save_interview(big, today=TODAY, kind="full")
+        store.interviews.save(big, today=TODAY, kind="full")
 
-    assert caught.value.message == f"cannot write {store.path}: the disk is full; free some space"
-    assert store.deals() == []
+    assert (
+        caught.value.message == f"cannot write {store.db.path}: the disk is full; free some space"
+    )
+    assert store.deals.all() == []
 
 
 def test_a_folder_as_the_database_is_refused(tmp_path: Path) -> None:
@@ -293,26 +296,26 @@ def test_racing_opens_of_a_fresh_file_all_succeed(tmp_path: Path, round_: int) -
 
 
 def test_write_rolls_back_everything_on_error(store: Store) -> None:
-    with pytest.raises(RuntimeError), store.write():
-        store.save_interview(answers(), today=TODAY, kind="full")
+    with pytest.raises(RuntimeError), store.db.write():
+        store.interviews.save(answers(), today=TODAY, kind="full")
         raise RuntimeError("boom")
 
-    assert store.deals() == []
-    assert store._conn.execute("SELECT count(*) FROM interviews").fetchone()[0] == 0
-    assert store._conn.execute("SELECT count(*) FROM touches").fetchone()[0] == 0
-    assert not store._conn.in_transaction
+    assert store.deals.all() == []
+    assert store.db.sqlite.execute("SELECT count(*) FROM interviews").fetchone()[0] == 0
+    assert store.db.sqlite.execute("SELECT count(*) FROM touches").fetchone()[0] == 0
+    assert not store.db.sqlite.in_transaction
 
 
 def test_nested_writes_join_the_outer_transaction(store: Store, db_path: Path) -> None:
-    with store.write():
-        first = store.save_interview(answers("Acme"), today=TODAY, kind="full")
-        with pytest.raises(ValueError), store.write():
-            store.save_interview(answers("Beta"), today=TODAY, kind="full")
+    with store.db.write():
+        first = store.interviews.save(answers("Acme"), today=TODAY, kind="full")
+        with pytest.raises(ValueError), store.db.write():
+            store.interviews.save(answers("Beta"), today=TODAY, kind="full")
             raise ValueError("inner only")
         # Not yet visible to another connection: one transaction until the outer block ends.
         assert raw(db_path, "SELECT count(*) FROM deals") == [(0,)]
 
-    assert [deal["id"] for deal in store.deals()] == [first]
+    assert [deal["id"] for deal in store.deals.all()] == [first]
     assert raw(db_path, "SELECT account FROM deals") == [("Acme",)]
 
 
@@ -322,7 +325,7 @@ def test_a_busy_database_gives_a_one_line_error(db_path: Path) -> None:
     other.execute("BEGIN IMMEDIATE")
     try:
         with Store.open(db_path, busy_timeout_ms=50) as busy, pytest.raises(StoreError) as caught:  # noqa: SIM117
-            with busy.write():
+            with busy.db.write():
                 pass
     finally:
         other.execute("ROLLBACK")
@@ -356,9 +359,9 @@ FULL = {
 
 
 def test_save_interview_creates_a_deal(store: Store) -> None:
-    deal_id = store.save_interview(answers("Lincoln USD", **FULL), today=TODAY, kind="full")
+    deal_id = store.interviews.save(answers("Lincoln USD", **FULL), today=TODAY, kind="full")
 
-    deal = store.deal(deal_id)
+    deal = store.deals.get(deal_id)
     assert deal["account"] == "Lincoln USD"
     assert deal["value"] == Decimal("48000.10")
     assert deal["currency"] == "USD"
@@ -368,37 +371,38 @@ def test_save_interview_creates_a_deal(store: Store) -> None:
     assert deal["qualified"] == 1
     assert deal["created"] == "2026-11-23"
     assert deal["decision_date"] == "2026-12-15"
-    assert store._conn.execute("SELECT value FROM deals").fetchone()[0] == "48000.10"
+    assert store.db.sqlite.execute("SELECT value FROM deals").fetchone()[0] == "48000.10"
 
     assert [
-        (s["position"], s["name"], s["role"], s["met"]) for s in store.stakeholders(deal_id)
+        (s["position"], s["name"], s["role"], s["met"])
+        for s in store.interviews.stakeholders(deal_id)
     ] == [
         (1, "Dana Ruiz", "champion", 1),
         (2, "Lee Park", "decision_maker", 0),
     ]
-    assert [(s["key"], s["owner"], s["date"]) for s in store.steps(deal_id)] == [
+    assert [(s["key"], s["owner"], s["date"]) for s in store.interviews.steps(deal_id)] == [
         ("teacher-survey", "buyer", "2026-12-01"),
         ("board-presentation", "both", "2026-12-03"),
     ]
-    (interview,) = store.interviews(deal_id)
+    (interview,) = store.interviews.all(deal_id)
     assert (interview["date"], interview["taken_on"], interview["kind"]) == (
         "2026-11-20",
         "2026-11-23",
         "full",
     )
-    (touch,) = store.touches(deal_id)
+    (touch,) = store.plans.touches(deal_id)
     assert (touch.date, touch.kind, touch.note, touch.two_way) == (
         date(2026, 11, 20),
         TouchKind.meeting,
         "qualify",
         True,
     )
-    assert store.latest_answers(deal_id) == answers("Lincoln USD", **FULL)
+    assert store.interviews.latest_answers(deal_id) == answers("Lincoln USD", **FULL)
 
 
 def test_requalify_keeps_history_and_replaces_people_and_steps(store: Store) -> None:
-    deal_id = store.save_interview(answers("Acme", **FULL), today=TODAY, kind="full")
-    steps_before = {s["key"]: s["id"] for s in store.steps(deal_id)}
+    deal_id = store.interviews.save(answers("Acme", **FULL), today=TODAY, kind="full")
+    steps_before = {s["key"]: s["id"] for s in store.interviews.steps(deal_id)}
     later = {
         "deal": {"stage": "closing", "meeting_date": "2026-12-04"},
         "who": [{"name": "Sam Lo", "role": "economic_buyer"}],
@@ -410,21 +414,21 @@ def test_requalify_keeps_history_and_replaces_people_and_steps(store: Store) -> 
         "when": {"decision_date": "2027-01-15"},
     }
 
-    same = store.save_interview(
+    same = store.interviews.save(
         answers("Acme", **later), today=date(2026, 12, 5), kind="answers", deal_id=deal_id
     )
 
     assert same == deal_id
-    assert len(store.deals()) == 1
-    deal = store.deal(deal_id)
+    assert len(store.deals.all()) == 1
+    deal = store.deals.get(deal_id)
     assert (deal["stage"], deal["value"], deal["decision_date"], deal["created"]) == (
         "closing",
         None,
         "2027-01-15",
         "2026-11-23",
     )
-    assert [s["name"] for s in store.stakeholders(deal_id)] == ["Sam Lo"]
-    steps = store.steps(deal_id)
+    assert [s["name"] for s in store.interviews.stakeholders(deal_id)] == ["Sam Lo"]
+    steps = store.interviews.steps(deal_id)
     assert [s["key"] for s in steps] == [
         "board-presentation",
         "security-review",
@@ -432,35 +436,35 @@ def test_requalify_keeps_history_and_replaces_people_and_steps(store: Store) -> 
     ]
     assert steps[0]["id"] == steps_before["board-presentation"]
     assert steps[0]["date"] == "2026-12-10"
-    assert [i["kind"] for i in store.interviews(deal_id)] == ["full", "answers"]
-    facts = store.facts(deal_id, home_currency="USD")
+    assert [i["kind"] for i in store.interviews.all(deal_id)] == ["full", "answers"]
+    facts = store.plans.facts(deal_id, home_currency="USD")
     assert facts.decision_dates == (date(2026, 12, 15), date(2027, 1, 15))
     assert facts.qualified_on == date(2026, 12, 5)
-    assert [t.date for t in store.touches(deal_id)] == [date(2026, 11, 20), date(2026, 12, 4)]
-    latest = store.latest_answers(deal_id)
+    assert [t.date for t in store.plans.touches(deal_id)] == [date(2026, 11, 20), date(2026, 12, 4)]
+    latest = store.interviews.latest_answers(deal_id)
     assert latest is not None and latest.deal.stage == "closing"
 
 
 def test_the_same_meeting_is_recorded_once(store: Store) -> None:
-    deal_id = store.save_interview(answers(), today=TODAY, kind="full")
-    store.save_interview(answers(), today=TODAY, kind="quick", deal_id=deal_id)
+    deal_id = store.interviews.save(answers(), today=TODAY, kind="full")
+    store.interviews.save(answers(), today=TODAY, kind="quick", deal_id=deal_id)
 
-    assert len(store.touches(deal_id)) == 1
-    assert len(store.interviews(deal_id)) == 2
+    assert len(store.plans.touches(deal_id)) == 1
+    assert len(store.interviews.all(deal_id)) == 2
 
 
 def test_save_interview_refuses_unknown_deals_and_kinds(store: Store) -> None:
     with pytest.raises(NotFound, match="no deal D7"):
-        store.save_interview(answers(), today=TODAY, kind="full", deal_id=7)
+        store.interviews.save(answers(), today=TODAY, kind="full", deal_id=7)
     with pytest.raises(BadInput, match="unknown interview kind"):
-        store.save_interview(answers(), today=TODAY, kind="long")
-    assert store.deals() == []
+        store.interviews.save(answers(), today=TODAY, kind="long")
+    assert store.deals.all() == []
 
 
 def test_latest_answers_of_an_unqualified_deal_is_none(store: Store) -> None:
-    deal_id = store.save_interview(answers(), today=TODAY, kind="full")
-    store._conn.execute("DELETE FROM interviews")
-    assert store.latest_answers(deal_id) is None
+    deal_id = store.interviews.save(answers(), today=TODAY, kind="full")
+    store.db.sqlite.execute("DELETE FROM interviews")
+    assert store.interviews.latest_answers(deal_id) is None
 
 
 # --------------------------------------------------------------------------- facts
@@ -468,7 +472,7 @@ def test_latest_answers_of_an_unqualified_deal_is_none(store: Store) -> None:
 
 def test_facts_collect_what_the_domain_reads(store: Store) -> None:
     ids = [
-        store.save_interview(
+        store.interviews.save(
             answers(name, deal={"value": value, "currency": currency}), today=TODAY, kind="full"
         )
         for name, value, currency in [
@@ -479,9 +483,9 @@ def test_facts_collect_what_the_domain_reads(store: Store) -> None:
             ("E", 5_000, "USD"),
         ]
     ]
-    with store.write():
-        store._conn.execute("UPDATE deals SET status = 'lost' WHERE account = 'E'")
-        store._conn.execute(
+    with store.db.write():
+        store.db.sqlite.execute("UPDATE deals SET status = 'lost' WHERE account = 'E'")
+        store.db.sqlite.execute(
             "UPDATE deals SET snoozed_until = '2026-12-20', decision = 'nurture',"
             " check_back = '2027-02-01' WHERE id = ?",
             (ids[0],),
@@ -491,18 +495,18 @@ def test_facts_collect_what_the_domain_reads(store: Store) -> None:
             ("2026-11-24", "call", "first"),
             ("2026-11-25", "note", "third"),
         ]:
-            store._conn.execute(
+            store.db.sqlite.execute(
                 "INSERT INTO touches (deal_id, date, kind, note, owe, owe_closed_on)"
                 " VALUES (?, ?, ?, ?, 'pricing', '2026-11-26')",
                 (ids[0], day, kind, note),
             )
-        store._conn.execute(
+        store.db.sqlite.execute(
             "INSERT INTO followups (deal_id, key, due, status, created, changed)"
             " VALUES (?, 'recap:2026-11-23', '2026-11-24', 'done', '2026-11-23', '2026-11-24')",
             (ids[0],),
         )
 
-    facts = store.facts(ids[0], home_currency="usd")
+    facts = store.plans.facts(ids[0], home_currency="usd")
 
     assert facts.created == TODAY
     assert facts.answers is not None and facts.answers.deal.account == "A"
@@ -514,7 +518,7 @@ def test_facts_collect_what_the_domain_reads(store: Store) -> None:
     assert facts.median_value == Decimal(200)
     assert facts.home_currency == "USD"
     assert facts.stored_check_back == date(2027, 2, 1)
-    assert store.facts(ids[1], home_currency="GBP").median_value is None
+    assert store.plans.facts(ids[1], home_currency="GBP").median_value is None
 
 
 # --------------------------------------------------------------------------- names
@@ -535,12 +539,12 @@ def named(store: Store) -> dict[str, int]:
         ("Zeta", ""),
         ("Zenith", ""),
     ]:
-        deal_id = store.save_interview(
+        deal_id = store.interviews.save(
             answers(account, deal={"title": title}), today=TODAY, kind="full"
         )
         made[f"{account}/{title}" if title else account] = deal_id
-    with store.write():
-        store._conn.execute("UPDATE deals SET status = 'won' WHERE id = ?", (made["Zenith"],))
+    with store.db.write():
+        store.db.sqlite.execute("UPDATE deals SET status = 'won' WHERE id = ?", (made["Zenith"],))
     return made
 
 
@@ -562,41 +566,41 @@ def named(store: Store) -> dict[str, int]:
     ],
 )
 def test_resolve_deal(store: Store, named: dict[str, int], text: str, expected: str) -> None:
-    assert store.resolve_deal(text) == named[expected]
+    assert store.deals.resolve(text) == named[expected]
 
 
 def test_an_ambiguous_name_lists_the_candidates(store: Store, named: dict[str, int]) -> None:
     with pytest.raises(NotFound) as caught:
-        store.resolve_deal("acme")
+        store.deals.resolve("acme")
     assert caught.value.message == (
         "'acme' matches several deals: D1 Acme/Reading, D2 Acme/Math; use the id or account/title"
     )
     with pytest.raises(
         NotFound, match="'bet' matches several deals: D4 Beta Industries, D5 Betamax"
     ):
-        store.resolve_deal("bet")
+        store.deals.resolve("bet")
 
 
 def test_an_unknown_name_says_how_to_fix_it(store: Store, named: dict[str, int]) -> None:
     with pytest.raises(NotFound) as caught:
-        store.resolve_deal("corp")
+        store.deals.resolve("corp")
     assert caught.value.message == (
         "no deal matches 'corp'; candidates: D3 Acme Corp, D7 A_B Corp, D8 AxB Corp"
     )
     with pytest.raises(NotFound, match=r"^no deal D99; see dealcoach list$"):
-        store.resolve_deal("D99")
+        store.deals.resolve("D99")
     for wildcard in ("%", "_", "a%", "ax_", "1_0"):
         with pytest.raises(NotFound):
-            store.resolve_deal(wildcard)
+            store.deals.resolve(wildcard)
     with pytest.raises(NotFound, match="no deal name given"):
-        store.resolve_deal("  ")
+        store.deals.resolve("  ")
 
 
 def test_candidates_are_capped_at_five(store: Store) -> None:
     for n in range(7):
-        store.save_interview(answers(f"Shop {n}"), today=TODAY, kind="full")
+        store.interviews.save(answers(f"Shop {n}"), today=TODAY, kind="full")
     with pytest.raises(NotFound) as caught:
-        store.resolve_deal("shop")
+        store.deals.resolve("shop")
     assert caught.value.message.count(", D") == 4
     assert "+2 more" in caught.value.message
 
@@ -605,30 +609,30 @@ def test_candidates_are_capped_at_five(store: Store) -> None:
 
 
 def test_same_anchor_keeps_the_due_date_so_overdue_stays_overdue(store: Store) -> None:
-    deal_id = store.save_interview(answers(), today=TODAY, kind="full")
-    store.save_plan(deal_id, [followup("cadence:1", date(2026, 11, 24), anchor="h1")], today=TODAY)
+    deal_id = store.interviews.save(answers(), today=TODAY, kind="full")
+    store.plans.save(deal_id, [followup("cadence:1", date(2026, 11, 24), anchor="h1")], today=TODAY)
     later = date(2026, 11, 27)
-    kept = store.save_plan(deal_id, [followup("cadence:1", later, anchor="h1")], today=later)
+    kept = store.plans.save(deal_id, [followup("cadence:1", later, anchor="h1")], today=later)
     assert kept[0]["due"] == "2026-11-24"
-    moved = store.save_plan(deal_id, [followup("cadence:1", later, anchor="h2")], today=later)
+    moved = store.plans.save(deal_id, [followup("cadence:1", later, anchor="h2")], today=later)
     assert moved[0]["due"] == "2026-11-27"
 
 
 def test_reschedule_moves_overdue_rows_to_the_new_date(store: Store) -> None:
-    deal_id = store.save_interview(answers(), today=TODAY, kind="full")
-    store.save_plan(deal_id, [followup("recap:x", date(2026, 11, 24), anchor="m")], today=TODAY)
+    deal_id = store.interviews.save(answers(), today=TODAY, kind="full")
+    store.plans.save(deal_id, [followup("recap:x", date(2026, 11, 24), anchor="m")], today=TODAY)
     later = date(2026, 12, 1)
-    same = store.save_plan(deal_id, [followup("recap:x", later, anchor="m")], today=later)
+    same = store.plans.save(deal_id, [followup("recap:x", later, anchor="m")], today=later)
     assert same[0]["due"] == "2026-11-24"
-    rows = store.save_plan(
+    rows = store.plans.save(
         deal_id, [followup("recap:x", later, anchor="m")], today=later, reschedule=True
     )
     assert rows[0]["due"] == "2026-12-01"
 
 
 def test_save_plan_upserts_by_key(store: Store) -> None:
-    deal_id = store.save_interview(answers(), today=TODAY, kind="full")
-    first = store.save_plan(
+    deal_id = store.interviews.save(answers(), today=TODAY, kind="full")
+    first = store.plans.save(
         deal_id,
         [
             followup("recap:2026-11-23", date(2026, 11, 24)),
@@ -639,19 +643,19 @@ def test_save_plan_upserts_by_key(store: Store) -> None:
     )
     assert [row["key"] for row in first] == ["recap:2026-11-23", "cadence:1", "before:board"]
     ids = {row["key"]: row["id"] for row in first}
-    with store.write():
-        store._conn.execute(
+    with store.db.write():
+        store.db.sqlite.execute(
             "UPDATE followups SET status = 'done', sent_on = '2026-11-24' WHERE id = ?",
             (ids["recap:2026-11-23"],),
         )
-        store._conn.execute(
+        store.db.sqlite.execute(
             "UPDATE followups SET snoozed_until = '2026-12-02' WHERE id = ?",
             (ids["before:board"],),
         )
-    done_before = store.followup(ids["recap:2026-11-23"])
+    done_before = store.plans.followup(ids["recap:2026-11-23"])
 
     later = date(2026, 11, 25)
-    second = store.save_plan(
+    second = store.plans.save(
         deal_id,
         [
             followup("before:board", date(2026, 12, 2), bring="the case study"),
@@ -678,15 +682,15 @@ def test_save_plan_upserts_by_key(store: Store) -> None:
     assert by_key["after:board"]["sequence"] == 0
     assert by_key["after:board"]["created"] == "2026-11-25"
     assert by_key["recap:2026-11-23"]["id"] not in ids.values()  # a new row; the sent one is frozen
-    assert store.followup(ids["recap:2026-11-23"]) == done_before
-    dropped = store.followup(ids["cadence:1"])
+    assert store.plans.followup(ids["recap:2026-11-23"]) == done_before
+    dropped = store.plans.followup(ids["cadence:1"])
     assert (dropped["status"], dropped["sequence"], dropped["changed"]) == (
         "dropped",
         1,
         "2026-11-25",
     )
 
-    third = store.save_plan(
+    third = store.plans.save(
         deal_id,
         [
             followup("before:board", date(2026, 12, 2), bring="the case study"),
@@ -704,25 +708,25 @@ def test_save_plan_upserts_by_key(store: Store) -> None:
         "planned",
         2,
     )
-    assert store.planned(deal_id) == third
+    assert store.plans.planned(deal_id) == third
 
 
 def test_save_plan_refuses_repeated_keys(store: Store) -> None:
-    deal_id = store.save_interview(answers(), today=TODAY, kind="full")
+    deal_id = store.interviews.save(answers(), today=TODAY, kind="full")
     with pytest.raises(ValueError, match="repeats"):
-        store.save_plan(deal_id, [followup("a", TODAY), followup("a", TODAY)], today=TODAY)
+        store.plans.save(deal_id, [followup("a", TODAY), followup("a", TODAY)], today=TODAY)
 
 
 def test_an_unknown_followup_is_not_found(store: Store) -> None:
     with pytest.raises(NotFound, match="no follow-up F9"):
-        store.followup(9)
+        store.plans.followup(9)
 
 
 # --------------------------------------------------------------------------- the verdict
 
 
 def test_save_verdict_announces_a_change_once(store: Store) -> None:
-    deal_id = store.save_interview(answers(), today=TODAY, kind="full")
+    deal_id = store.interviews.save(answers(), today=TODAY, kind="full")
     choice = StrategyChoice(Strategy.acceleration, "small deal")
     pursue = Verdict(
         Decision.pursue, 0.8, (Reason("next_step", "call on Dec 3"),), date(2026, 12, 3)
@@ -735,60 +739,60 @@ def test_save_verdict_announces_a_change_once(store: Store) -> None:
         check_back=date(2027, 2, 1),
     )
 
-    assert store.save_verdict(deal_id, pursue, choice, today=TODAY) is None
-    assert store.save_verdict(deal_id, pursue, choice, today=date(2026, 11, 25)) is None
-    assert store.deal(deal_id)["verdict_since"] == "2026-11-23"
+    assert store.plans.save_verdict(deal_id, pursue, choice, today=TODAY) is None
+    assert store.plans.save_verdict(deal_id, pursue, choice, today=date(2026, 11, 25)) is None
+    assert store.deals.get(deal_id)["verdict_since"] == "2026-11-23"
 
-    previous = store.save_verdict(deal_id, nurture, choice, today=date(2026, 11, 27))
+    previous = store.plans.save_verdict(deal_id, nurture, choice, today=date(2026, 11, 27))
     assert previous == {
         "decision": "pursue",
         "reasons": [{"signal": "next_step", "detail": "call on Dec 3"}],
     }
-    deal = store.deal(deal_id)
+    deal = store.deals.get(deal_id)
     assert (deal["decision"], deal["verdict_since"], deal["check_back"]) == (
         "nurture",
         "2026-11-27",
         "2027-02-01",
     )
     assert (deal["resolved_strategy"], deal["strategy_why"]) == ("acceleration", "small deal")
-    assert store.stored_verdict(deal_id) == nurture
-    assert store.save_verdict(deal_id, nurture, choice, today=date(2026, 11, 28)) is None
+    assert store.plans.stored_verdict(deal_id) == nurture
+    assert store.plans.save_verdict(deal_id, nurture, choice, today=date(2026, 11, 28)) is None
 
 
 def test_unknown_deal_reads_are_not_found(store: Store) -> None:
     with pytest.raises(NotFound, match=r"^no deal D3; see dealcoach list$"):
-        store.deal(3)
+        store.deals.get(3)
     with pytest.raises(NotFound):
-        store.facts(3, home_currency="USD")
+        store.plans.facts(3, home_currency="USD")
 
 
 def test_deals_filters_by_status(store: Store) -> None:
-    first = store.save_interview(answers("A", deal={"value": 5}), today=TODAY, kind="full")
-    second = store.save_interview(answers("B"), today=TODAY, kind="full")
-    with store.write():
-        store._conn.execute("UPDATE deals SET status = 'won' WHERE id = ?", (second,))
-    assert [d["id"] for d in store.deals("open")] == [first]
-    assert [d["id"] for d in store.deals()] == [first, second]
-    assert store.deals("open")[0]["value"] == Decimal(5)
+    first = store.interviews.save(answers("A", deal={"value": 5}), today=TODAY, kind="full")
+    second = store.interviews.save(answers("B"), today=TODAY, kind="full")
+    with store.db.write():
+        store.db.sqlite.execute("UPDATE deals SET status = 'won' WHERE id = ?", (second,))
+    assert [d["id"] for d in store.deals.all("open")] == [first]
+    assert [d["id"] for d in store.deals.all()] == [first, second]
+    assert store.deals.all("open")[0]["value"] == Decimal(5)
 
 
 def test_the_partial_unique_index_allows_repeated_keys_only_off_plan(store: Store) -> None:
-    deal_id = store.save_interview(answers(), today=TODAY, kind="full")
+    deal_id = store.interviews.save(answers(), today=TODAY, kind="full")
     insert = (
         "INSERT INTO followups (deal_id, key, due, status, created, changed)"
         " VALUES (?, 'k', '2026-12-01', ?, '2026-11-23', '2026-11-23')"
     )
-    with store.write():
+    with store.db.write():
         for status in ("done", "dropped", "dropped", "planned"):
-            store._conn.execute(insert, (deal_id, status))
-    with pytest.raises(sqlite3.IntegrityError), store.write():
-        store._conn.execute(insert, (deal_id, "planned"))
+            store.db.sqlite.execute(insert, (deal_id, status))
+    with pytest.raises(sqlite3.IntegrityError), store.db.write():
+        store.db.sqlite.execute(insert, (deal_id, "planned"))
 
 
 def test_the_files_we_create_stay_private(tmp_path: Path) -> None:
     """The -wal and -shm files SQLite makes take the database's mode."""
     path = tmp_path / "deep" / "er" / "dealcoach.db"
     with Store.open(path) as opened:
-        opened.save_interview(answers(), today=TODAY, kind="full")
+        opened.interviews.save(answers(), today=TODAY, kind="full")
         for side in path.parent.iterdir():
             assert stat.S_IMODE(side.stat().st_mode) & 0o077 == 0, side.name

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dealcoach.store.store import SCHEMA_VERSION
+from dealcoach.store.connection import SCHEMA_VERSION
 
 from .clirun import invoke
 

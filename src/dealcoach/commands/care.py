@@ -27,7 +27,7 @@ def backup(
     g = ctx.obj
     dest = file or _default_backup(paths.home() / "backups", g.today.isoformat())
     with Store.open(paths.db_path(g.db)) as store:
-        size = store.backup(dest)
+        size = store.db.backup(dest)
     from rich.text import Text
 
     render.console().print(
@@ -101,7 +101,7 @@ def _database(db: Path) -> list[Check]:
     )
     try:
         with Store.open(db) as store:
-            health = store.health()
+            health = store.db.health()
     except DealcoachError as exc:
         found.append(
             Check(

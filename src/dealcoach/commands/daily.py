@@ -92,31 +92,33 @@ def next_(
     settings = load_settings()
     with Store.open(paths.db_path(g.db)) as store:
         changes = []
-        stale_ids = store.deals_to_rejudge(today)
-        overdue_ids = store.deals_with_overdue(today) if replan else []
+        stale_ids = store.morning.deals_to_rejudge(today)
+        overdue_ids = store.morning.deals_with_overdue(today) if replan else []
         if stale_ids or overdue_ids:
             from dealcoach.workflow.replan import (
                 replan as replan_deal,  # the domain, only when needed
             )
 
-            with store.write():
+            with store.db.write():
                 for deal_id in sorted(set(stale_ids) | set(overdue_ids)):
                     outcome = replan_deal(
                         store, deal_id, today, settings, reschedule=deal_id in overdue_ids
                     )
                     if outcome.previous is not None:
-                        changes.append((store.deal(deal_id), outcome))
-        rows = store.due_followups(today)
-        decided = store.decided_deals(today)
+                        changes.append((store.deals.get(deal_id), outcome))
+        rows = store.morning.due_followups(today)
+        decided = store.morning.decided_deals(today, announce_days=agenda.ANNOUNCE_DAYS)
         decided_ids = {row["id"] for row in decided}
         stale = [
             row
-            for row in agenda.stale(store.stale_candidates(today), today, settings.stale_days)
+            for row in agenda.stale(
+                store.morning.stale_candidates(today), today, settings.stale_days
+            )
             if row["id"] not in decided_ids
         ]
-        unqualified = store.unqualified_deals()
-        next_due = None if rows else store.next_due_date(today)
-        has_deals = bool(rows or decided or stale or unqualified) or bool(store.deals("open"))
+        unqualified = store.morning.unqualified_deals()
+        next_due = None if rows else store.morning.next_due_date(today)
+        has_deals = bool(rows or decided or stale or unqualified) or bool(store.deals.all("open"))
     items = [_due_item(row, settings) for row in rows]
     ranked = agenda.rank(items, today, WorkCalendar(settings.country))
     shown, more = agenda.split(ranked, None if all_ else limit)
@@ -199,9 +201,9 @@ def done(
     on = _past_date(date_, today)
     settings = load_settings()
     with Store.open(paths.db_path(g.db)) as store:
-        fid = store.resolve_followup(followup)
-        with store.write():
-            row = store.mark_done(fid, on=on, today=today)
+        fid = store.plans.resolve_followup(followup)
+        with store.db.write():
+            row = store.plans.mark_done(fid, on=on, today=today)
             kind = (
                 TouchKind(row["channel"]) if row["channel"] in ("email", "call") else TouchKind.note
             )
@@ -213,11 +215,13 @@ def done(
                 note=note or "",
                 followup_key=row["key"],
             )
-            touch_id = store.add_touch(row["deal_id"], touch, followup_id=fid)
+            touch_id = store.plans.add_touch(row["deal_id"], touch, followup_id=fid)
             if row["purpose"] == "owe":
-                store.close_owes(row["deal_id"], on=on, touch_id=int(row["key"].split(":")[1]))
+                store.plans.close_owes(
+                    row["deal_id"], on=on, touch_id=int(row["key"].split(":")[1])
+                )
             if delivered:
-                store.close_owes(row["deal_id"], on=on)
+                store.plans.close_owes(row["deal_id"], on=on)
             outcome = replan(store, row["deal_id"], today, settings)
         _report_touch(store, touch_id, outcome, json_out=json_out, followup_row=row)
 
@@ -284,7 +288,7 @@ def log(
         )
     settings = load_settings()
     with Store.open(paths.db_path(g.db)) as store:
-        deal_id = store.resolve_deal(deal)
+        deal_id = store.deals.resolve(deal)
         touch = Touch(
             date=on,
             kind=kind,
@@ -297,10 +301,10 @@ def log(
             signal=signal,
             signal_until=signal_until,
         )
-        with store.write():
+        with store.db.write():
             if delivered:
-                store.close_owes(deal_id, on=on)
-            touch_id = store.add_touch(deal_id, touch)
+                store.plans.close_owes(deal_id, on=on)
+            touch_id = store.plans.add_touch(deal_id, touch)
             outcome = replan(store, deal_id, today, settings)
         _report_touch(store, touch_id, outcome, json_out=json_out)
 
@@ -312,8 +316,8 @@ def _report_touch(
     from dealcoach.render.documents import touch_json
     from dealcoach.render.touches import touch_screen
 
-    touch = store.touch(touch_id)
-    deal = store.deal(outcome.deal_id)
+    touch = store.plans.touch(touch_id)
+    deal = store.deals.get(outcome.deal_id)
     if json_out:
         render.write_json(touch_json(touch, outcome.deal_id, outcome))
         return
@@ -346,17 +350,17 @@ def snooze(
     today: date = g.today
     day = _future_date(until, span, today, what="snooze")
     settings = load_settings()
-    with Store.open(paths.db_path(g.db)) as store, store.write():
+    with Store.open(paths.db_path(g.db)) as store, store.db.write():
         if re.fullmatch(r"[fF]\d+", target.strip()):
-            fid = store.resolve_followup(target)
-            store.snooze_followup(fid, day, today=today)
-            replan(store, store.followup(fid)["deal_id"], today, settings)
+            fid = store.plans.resolve_followup(target)
+            store.plans.snooze_followup(fid, day, today=today)
+            replan(store, store.plans.followup(fid)["deal_id"], today, settings)
             label = f"F{fid}"
         else:
-            deal_id = store.resolve_deal(target)
-            store.snooze_deal(deal_id, day)
+            deal_id = store.deals.resolve(target)
+            store.plans.snooze_deal(deal_id, day)
             replan(store, deal_id, today, settings)
-            label = f"D{deal_id} {store.deal(deal_id)['account']}"
+            label = f"D{deal_id} {store.deals.get(deal_id)['account']}"
     _say(f"snoozed {label} until {day:%a %Y-%m-%d}")
 
 
@@ -376,9 +380,9 @@ def keep(
     g = ctx.obj
     day = _future_date(until, None, g.today, what="keep")
     with Store.open(paths.db_path(g.db)) as store:
-        deal_id = store.resolve_deal(deal)
-        store.keep_deal(deal_id, day)
-        account = store.deal(deal_id)["account"]
+        deal_id = store.deals.resolve(deal)
+        store.plans.keep_deal(deal_id, day)
+        account = store.deals.get(deal_id)["account"]
     _say(f"kept D{deal_id} {account}; quiet about it until {day:%a %Y-%m-%d}")
 
 
@@ -396,11 +400,11 @@ def close(
     g = ctx.obj
     status = pick("outcome", outcome, OUTCOMES)
     with Store.open(paths.db_path(g.db)) as store:
-        deal_id = store.resolve_deal(deal)
-        row = store.deal(deal_id)
+        deal_id = store.deals.resolve(deal)
+        row = store.deals.get(deal_id)
         if row["status"] != "open":
             raise BadInput(f"D{deal_id} is already closed ({row['status']}); nothing changed")
-        dropped = store.close_deal(deal_id, status, reason=reason or "", on=g.today)
+        dropped = store.deals.close(deal_id, status, reason=reason or "", on=g.today)
     extra = f"; {dropped} follow-up(s) dropped" if dropped else ""
     _say(f"closed D{deal_id} {row['account']} as {status.replace('_', ' ')}{extra}")
 

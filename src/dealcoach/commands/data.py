@@ -114,7 +114,7 @@ def export(
         raise BadInput("--format ics exports follow-ups: dealcoach export followups --format ics")
     spec = TABLES[name]
     with Store.open(paths.db_path(g.db)) as store:
-        rows = store.export_rows(
+        rows = store.exchange.export_rows(
             name,
             spec.names,
             since_column=spec.since,
@@ -251,7 +251,9 @@ def write_deal_calendar(store: Store, deal_id: int, path: Path) -> int:
     from dealcoach.interop.tables import TABLES
 
     spec = TABLES["followups"]
-    rows = store.export_rows("followups", spec.names, deal_id=deal_id, deal_columns=("account",))
+    rows = store.exchange.export_rows(
+        "followups", spec.names, deal_id=deal_id, deal_columns=("account",)
+    )
     with _sink(path) as sink:
         count = _write(sink, spec, "ics", rows)
     if str(path) != "-":
@@ -403,7 +405,7 @@ def _import_dealcoach(
 
     g = ctx.obj
     with Store.open(paths.db_path(g.db)) as store:
-        existing = {name: store.table_ids(name) for name in TABLES}
+        existing = {name: store.exchange.table_ids(name) for name in TABLES}
         tables, problems = validate_dealcoach(loaded, existing)
         _fail(unreadable, problems)
         if dry_run:
@@ -413,9 +415,9 @@ def _import_dealcoach(
                 )
             _say("nothing written (--dry-run)")
             return
-        with store.write():
+        with store.db.write():
             for name, part in tables.items():
-                store.import_rows(name, part.table.names, part.rows)
+                store.exchange.import_rows(name, part.table.names, part.rows)
     done = ", ".join(f"{len(part.rows)} {name}" for name, part in tables.items()) or "nothing"
     _say(f"imported {done} (ids kept)")
 
@@ -452,7 +454,7 @@ def _import_crm(
     deals, problems = validate_crm(loaded, crm, columns, stages, date_format)
     _fail(unreadable, problems)
     with Store.open(paths.db_path(g.db)) as store:
-        actions = crm_actions.crm_actions(deals, store.crm_deals(source), source, today)
+        actions = crm_actions.crm_actions(deals, store.deals.crm_rows(source), source, today)
         counts = {kind: sum(a.kind == kind for a in actions) for kind in ("create", "update")}
         counts["unchanged"] = len(actions) - counts["create"] - counts["update"]
         summary = (
@@ -467,7 +469,7 @@ def _import_crm(
                     sys.stdout.write(clean(crm_actions.describe(action)) + "\n")
             _say(f"would import {summary}; nothing written (--dry-run)")
             return
-        with store.write():
+        with store.db.write():
             replan_ids = _apply(store, actions, crm.label, today)
             if replan_ids:
                 from dealcoach.home.config import load_settings
@@ -484,15 +486,17 @@ def _apply(store: Store, actions: Sequence[CrmAction], label: str, today: date) 
     replan_ids = []
     for action in actions:
         if action.kind == "create":
-            store.add_crm_deal(action.values)
+            store.deals.add_crm(action.values)
             continue
         if action.kind != "update" or action.deal_id is None:
             continue
-        store.update_crm_deal(action.deal_id, action.values)
+        store.deals.update_crm(action.deal_id, action.values)
         if action.decision_moved is not None:
-            store.record_decision_date(action.deal_id, action.decision_moved, today=today)
+            store.interviews.record_decision_date(
+                action.deal_id, action.decision_moved, today=today
+            )
         if action.close is not None:
-            store.close_deal(
+            store.deals.close(
                 action.deal_id, action.close, reason=f"closed {action.close} in {label}", on=today
             )
         elif action.qualified:

@@ -49,7 +49,7 @@ def show(ctx: typer.Context, deal: DealArg, json_out: JsonOpt = False) -> None:
 
     g = ctx.obj
     with Store.open(paths.db_path(g.db)) as store:
-        card = _card(store, store.resolve_deal(deal))
+        card = _card(store, store.deals.resolve(deal))
     if json_out:
         render.write_json(show_json(card))
         return
@@ -103,8 +103,8 @@ def list_deals(
     sort_key = str(pick("--sort", sort, {name: name for name in SORTS}))
     g = ctx.obj
     with Store.open(paths.db_path(g.db)) as store:
-        rows = store.deals(wanted_status)
-        anything = bool(rows) or bool(store.deals())
+        rows = store.deals.all(wanted_status)
+        anything = bool(rows) or bool(store.deals.all())
         rows = [
             row
             for row in rows
@@ -113,7 +113,7 @@ def list_deals(
         ]
         lines = []
         for row in rows:
-            planned = store.planned(row["id"])
+            planned = store.plans.planned(row["id"])
             lines.append(views.PipelineLine(row, views.next_followup(planned), len(planned)))
     lines.sort(key=SORT_KEYS[sort_key])
     if json_out:
@@ -149,9 +149,9 @@ def plan(
 
     g = ctx.obj
     with Store.open(paths.db_path(g.db)) as store:
-        deal_id = store.resolve_deal(deal)
-        row = store.deal(deal_id)
-        planned = store.planned(deal_id)
+        deal_id = store.deals.resolve(deal)
+        row = store.deals.get(deal_id)
+        planned = store.plans.planned(deal_id)
         if ics is not None:
             from dealcoach.commands.data import write_deal_calendar
 
@@ -170,14 +170,14 @@ def _card(store: Store, deal_id: int) -> Card:
     from dealcoach.render.views import Card
 
     return Card(
-        deal=store.deal(deal_id),
-        answers=store.latest_record(deal_id),
-        stakeholders=store.stakeholders(deal_id),
-        steps=store.steps(deal_id),
-        plan=store.planned(deal_id),
-        touches=store.touches(deal_id),
-        verdict=store.stored_verdict(deal_id),
-        interviews=store.interviews(deal_id),
+        deal=store.deals.get(deal_id),
+        answers=store.interviews.latest_record(deal_id),
+        stakeholders=store.interviews.stakeholders(deal_id),
+        steps=store.interviews.steps(deal_id),
+        plan=store.plans.planned(deal_id),
+        touches=store.plans.touches(deal_id),
+        verdict=store.plans.stored_verdict(deal_id),
+        interviews=store.interviews.all(deal_id),
     )
 
 

@@ -53,7 +53,7 @@ def qualify(
     if answers is not None and (quick or resume):
         raise BadInput("--answers replaces the interview; drop --quick and --resume")
     with Store.open(paths.db_path(g.db)) as store:
-        deal_id = store.resolve_deal(deal) if deal else None
+        deal_id = store.deals.resolve(deal) if deal else None
         if answers is not None:
             parsed = answers_file.load(answers, today)
             kind, draft_key = "answers", None
@@ -65,15 +65,15 @@ def qualify(
             )
         if parsed.deal.currency is None:
             parsed.deal.currency = settings.home_currency
-        with store.write():
-            if deal_id is not None and store.deal(deal_id)["status"] != "open":
-                store.reopen_deal(deal_id)
+        with store.db.write():
+            if deal_id is not None and store.deals.get(deal_id)["status"] != "open":
+                store.deals.reopen(deal_id)
                 sys.stderr.write(
                     f"dealcoach: note: D{deal_id} was closed; qualifying it reopens it\n"
                 )
-            deal_id = store.save_interview(parsed, today=today, kind=kind, deal_id=deal_id)
+            deal_id = store.interviews.save(parsed, today=today, kind=kind, deal_id=deal_id)
             outcome = replan(store, deal_id, today, settings)
-        row = store.deal(deal_id)
+        row = store.deals.get(deal_id)
     if draft_key is not None:
         from dealcoach.home import drafts
 
@@ -111,7 +111,7 @@ def _interview(
     else:
         key = drafts.key_for(deal_id)
         draft = drafts.load(key)
-    prefill = store.latest_answers(deal_id) if deal_id is not None else None
+    prefill = store.interviews.latest_answers(deal_id) if deal_id is not None else None
     if prefill is not None and deal_id is not None:
         prefill = _with_signal_in_force(store, deal_id, prefill, currency)
     defaults = {"deal": {"currency": currency}}
@@ -145,12 +145,12 @@ def _with_signal_in_force(store: Any, deal_id: int, prefill: Any, currency: str)
     from dealcoach.answers.schema import Signals
     from dealcoach.domain.verdict import stop_in_force
 
-    stop, until = stop_in_force(store.facts(deal_id, home_currency=currency), prefill)
+    stop, until = stop_in_force(store.plans.facts(deal_id, home_currency=currency), prefill)
     return prefill.model_copy(update={"signals": Signals(stop_reason=stop, until=until)})
 
 
 def _warn_same_account(store: Any, account: str) -> None:
-    same = store.deals_named(account)
+    same = store.deals.named(account)
     if same:
         from dealcoach.render.text import clean
 

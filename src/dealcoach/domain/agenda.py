@@ -39,6 +39,7 @@ from typing import Any
 from dealcoach.domain.workdays import WorkCalendar
 
 __all__ = [
+    "ANNOUNCE_DAYS",
     "OVERDUE_CAP",
     "STAGE_ODDS",
     "STEP_WINDOW",
@@ -55,6 +56,9 @@ __all__ = [
 STEP_WINDOW = 3  # working days ahead in which a buyer step lifts its deliverable to tier 2
 OVERDUE_CAP = 3  # working days overdue that count in the score; more is no more urgent
 VALUE_HALF = Decimal(50_000)  # the value that scores 0.5: big deals count more, but saturate
+# Calendar days a new nurture verdict stays announced on the morning screen: a week, so a rep who
+# skips a few mornings still sees it (a let-go stays listed until the rep acts on it).
+ANNOUNCE_DAYS = 7
 STAGE_ODDS: dict[str, float] = {
     "lead": 0.1,
     "qualified": 0.2,

@@ -1,8 +1,8 @@
 """The database schema, as sqlite-utils migrations: append new ones, never edit a released one.
 
-`store.Store.open` runs `migrations.apply()` inside its own `BEGIN IMMEDIATE`, so sqlite-utils'
-per-migration `atomic()` becomes a savepoint of that one locked transaction and two processes opening
-a fresh file cannot race. Every migration ends by setting `PRAGMA user_version` to its own number, so
+`connection.Connection.open` runs `migrations.apply()` inside its own `BEGIN IMMEDIATE`, so
+sqlite-utils' per-migration `atomic()` becomes a savepoint of that one locked transaction and two
+processes opening a fresh file cannot race. Every migration ends by setting `PRAGMA user_version` to its own number, so
 read-only commands can check the schema version without importing sqlite-utils.
 """
 

@@ -24,13 +24,13 @@ class Outcome:
 def replan(
     store: Store, deal_id: int, today: date, settings: Settings, *, reschedule: bool = False
 ) -> Outcome:
-    """Call inside `store.write()`: the plan and the verdict change together or not at all."""
-    facts = store.facts(deal_id, home_currency=settings.home_currency)
+    """Call inside `store.db.write()`: the plan and the verdict change together or not at all."""
+    facts = store.plans.facts(deal_id, home_currency=settings.home_currency)
     judged = verdict.evaluate(facts, today, settings)
     made = planner.plan(facts, judged, today, settings, reschedule=reschedule)
-    if store.deal(deal_id)["status"] != "open":
+    if store.deals.get(deal_id)["status"] != "open":
         # closed by the rep: what happens now is history, never a plan (nor a revived one)
-        return Outcome(deal_id, judged, made.strategy, store.planned(deal_id), None)
-    rows = store.save_plan(deal_id, made.followups, today=today, reschedule=reschedule)
-    previous = store.save_verdict(deal_id, judged, made.strategy, today=today)
+        return Outcome(deal_id, judged, made.strategy, store.plans.planned(deal_id), None)
+    rows = store.plans.save(deal_id, made.followups, today=today, reschedule=reschedule)
+    previous = store.plans.save_verdict(deal_id, judged, made.strategy, today=today)
     return Outcome(deal_id, judged, made.strategy, rows, previous)
