@@ -22,9 +22,11 @@ from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
 from dealcoach import prompts
-from dealcoach.answers.schema import Answers
-from dealcoach.domain.interview import flow as interview
-from dealcoach.domain.interview.flow import SKIP, Interview, Question, Say
+from dealcoach.answers.schema import Answers, DealAnswers
+from dealcoach.domain.interview import questions
+from dealcoach.domain.interview.flow import Interview, describe_draft
+from dealcoach.domain.interview.questions import SKIP, Question, Say
+from dealcoach.domain.interview.sections import FULL_SECTIONS, QUICK_SECTIONS
 from dealcoach.home import drafts, paths
 from dealcoach.prompts import run_interview
 from dealcoach.vocabulary import (
@@ -239,7 +241,7 @@ def test_a_full_first_interview_produces_the_answers_document() -> None:
     # Saved after every answer: the first draft already holds the account.
     assert len(saved) >= NEW_DEAL_ANSWERS
     assert saved[0]["answers"]["deal"]["account"] == "Lincoln Unified School District"
-    assert saved[-1]["done"] == list(interview.FULL_SECTIONS)
+    assert saved[-1]["done"] == list(FULL_SECTIONS)
     assert saved[-1]["answers"] == doc
 
 
@@ -457,7 +459,7 @@ def test_ctrl_c_keeps_the_draft_and_resume_skips_the_finished_sections() -> None
     assert draft["done"] == ["deal"]
     assert draft["answers"]["deal"]["account"] == "Lincoln Unified School District"
     assert draft["answers"]["who"] == [{"name": "Dana Ruiz", "title": "Director of Curriculum"}]
-    assert interview.describe_draft(draft) == (
+    assert describe_draft(draft) == (
         "interview of Lincoln Unified School District, 1 of 9 sections done"
     )
 
@@ -665,10 +667,8 @@ def test_quick_update_note_travels_in_the_answers() -> None:
 
 
 def test_quick_without_previous_answers_is_the_full_interview() -> None:
-    assert Interview(today=TODAY, quick=True).sections == interview.FULL_SECTIONS
-    assert Interview(today=TODAY, prefill=PREFILL, quick=True).sections == (
-        interview.QUICK_SECTIONS
-    )
+    assert Interview(today=TODAY, quick=True).sections == FULL_SECTIONS
+    assert Interview(today=TODAY, prefill=PREFILL, quick=True).sections == QUICK_SECTIONS
 
 
 @pytest.mark.timeout(30)
@@ -770,16 +770,16 @@ def test_every_choice_list_ends_with_skip_or_unknown() -> None:
 @pytest.mark.parametrize(
     ("titles", "enum"),
     [
-        (interview.STAGE_TITLES, Stage),
-        (interview.TYPE_TITLES, DealType),
-        (interview.SECTOR_TITLES, Sector),
-        (interview.ROLE_TITLES, Role),
-        (interview.STANCE_TITLES, Stance),
-        (interview.OWNER_TITLES, Owner),
-        (interview.JOURNEY_TITLES, Journey),
-        (interview.STOP_TITLES, StopReason),
-        (interview.STRATEGY_TITLES, Strategy),
-        (interview.BUDGET_TITLES, Budget),
+        (questions.STAGE_TITLES, Stage),
+        (questions.TYPE_TITLES, DealType),
+        (questions.SECTOR_TITLES, Sector),
+        (questions.ROLE_TITLES, Role),
+        (questions.STANCE_TITLES, Stance),
+        (questions.OWNER_TITLES, Owner),
+        (questions.JOURNEY_TITLES, Journey),
+        (questions.STOP_TITLES, StopReason),
+        (questions.STRATEGY_TITLES, Strategy),
+        (questions.BUDGET_TITLES, Budget),
     ],
 )
 def test_every_schema_value_can_be_chosen(titles: dict[Any, str], enum: type[Enum]) -> None:
@@ -790,14 +790,14 @@ def test_every_schema_value_can_be_chosen(titles: dict[Any, str], enum: type[Enu
 @pytest.mark.parametrize(
     ("parse", "text", "reason"),
     [
-        (interview.model_field(interview.DealAnswers, "value", TODAY), "-5", "must be 0 or more"),
-        (interview.model_field(interview.DealAnswers, "value", TODAY), "lots", "such as 48000"),
-        (interview.model_field(interview.DealAnswers, "currency", TODAY), "US", "three-letter"),
-        (interview.pain_scale, "0", "1 (barely) to 5 (urgent)"),
-        (interview.pain_scale, "3.5", "1 (barely) to 5 (urgent)"),
-        (interview.date_field(TODAY), "2026-02-30", "not a real date"),
-        (interview.date_field(TODAY), "3000-01-01", "outside"),
-        (interview.date_field(TODAY, not_after=TODAY), "tomorrow", "after today"),
+        (questions.model_field(DealAnswers, "value", TODAY), "-5", "must be 0 or more"),
+        (questions.model_field(DealAnswers, "value", TODAY), "lots", "such as 48000"),
+        (questions.model_field(DealAnswers, "currency", TODAY), "US", "three-letter"),
+        (questions.pain_scale, "0", "1 (barely) to 5 (urgent)"),
+        (questions.pain_scale, "3.5", "1 (barely) to 5 (urgent)"),
+        (questions.date_field(TODAY), "2026-02-30", "not a real date"),
+        (questions.date_field(TODAY), "3000-01-01", "outside"),
+        (questions.date_field(TODAY, not_after=TODAY), "tomorrow", "after today"),
     ],
 )
 def test_a_refused_answer_says_why(parse: Callable[[str], Any], text: str, reason: str) -> None:
@@ -819,7 +819,7 @@ def test_a_refused_answer_says_why(parse: Callable[[str], Any], text: str, reaso
     ],
 )
 def test_dates_are_read_relative_to_today(text: str, resolved: str) -> None:
-    assert interview.date_field(TODAY)(text) == resolved
+    assert questions.date_field(TODAY)(text) == resolved
 
 
 def test_every_accepted_answer_is_accepted_by_the_schema() -> None:
@@ -846,8 +846,8 @@ def test_the_draft_is_plain_json_even_from_a_typed_prefill() -> None:
 
 
 def test_shown_escapes_control_characters() -> None:
-    assert interview.shown("Acme\x1b[31m\nInc\u200b") == "Acme\\x1b[31m\\x0aInc\\u200b"
-    assert interview.shown("Café [draft]") == "Café [draft]"
+    assert questions.shown("Acme\x1b[31m\nInc\u200b") == "Acme\\x1b[31m\\x0aInc\\u200b"
+    assert questions.shown("Café [draft]") == "Café [draft]"
 
 
 # --- drafts --------------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.input import DummyInput, Input
 from prompt_toolkit.output import Output, create_output
 
-from dealcoach.domain.interview.flow import Interview, Question, Say, describe_draft
+from dealcoach.domain.interview.flow import Interview, describe_draft
+from dealcoach.domain.interview.questions import Question, Say
 
 STYLES = {
     "intro": "bold",
