@@ -147,7 +147,7 @@ class _Judge:
 
         if self.has("ghosted") and not strategy.never_gives_up(a):
             if self.choice.strategy is Strategy.decision_support:
-                # DESIGN: decision support keeps in touch at the buyer's pace rather than let go
+                # decision support keeps in touch at the buyer's pace rather than let go
                 return self.done(
                     Decision.nurture,
                     0.65,
