@@ -53,6 +53,8 @@ def plan(
 
 
 class _Builder:
+    """One deal's plan; a class only to share the inputs (the words come from followup_words)."""
+
     def __init__(
         self,
         facts: DealFacts,
@@ -469,17 +471,9 @@ class _Builder:
         pauses = sorted(f"{p.start}:{p.end}" for p in self.state.pauses)
         if pauses:
             history += "|" + zlib.crc32(",".join(pauses).encode()).to_bytes(4).hex()
+        bring, outline = said
         return PlannedFollowUp(
-            str(key),
-            self.today,
-            channel,
-            who,
-            purpose,
-            said.bring,
-            None,
-            said.outline,
-            True,
-            history,
+            str(key), self.today, channel, who, purpose, bring, None, outline, anchor=history
         )
 
 
