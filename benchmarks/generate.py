@@ -254,6 +254,7 @@ def generate(
     progress: bool = False,
 ) -> Stats:
     """Write a fresh pipeline of `size` deals to `path` through dealcoach's store."""
+    from dealcoach.domain.followup_keys import FollowUpKey
     from dealcoach.domain.settings import Settings
     from dealcoach.records import Touch
     from dealcoach.store.store import Store
@@ -309,7 +310,8 @@ def generate(
                 )
                 store.plans.add_touch(deal_id, touch, followup_id=row["id"])
                 if row["purpose"] == "owe":
-                    store.plans.close_owes(deal_id, on=day, touch_id=int(row["key"].split(":")[1]))
+                    owed = FollowUpKey.parse(row["key"]).touch_id
+                    store.plans.close_owes(deal_id, on=day, touch_id=owed)
                 stats.followups_done += 1
             elif roll < 0.9:
                 # `dealcoach log D.. --kind ...`: a reply, an inbound call, a note

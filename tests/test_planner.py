@@ -269,7 +269,7 @@ def test_nothing_is_planned_past_the_unanswered_ceiling(
     assert answers is not None
     cad = strategy.cadence(made.strategy.strategy, SETTINGS)
     main = contact.main_contact(answers)
-    limit = strategy.ceiling(cad, answers, other_known=bool(contact.other_contact(answers, main)))
+    limit = contact.ceiling(cad, answers, other_known=bool(contact.other_contact(answers, main)))
     sent = len(contact.contact_state(facts, calendar_of(doc)).attempts)
     assert sent + sum(1 for f in made.followups if f.counts) <= max(limit, sent)
 

@@ -189,6 +189,7 @@ def done(
     json_out: JsonOpt = False,
 ) -> None:
     """A planned follow-up was sent: record it; the plan and the verdict update."""
+    from dealcoach.domain.followup_keys import FollowUpKey
     from dealcoach.home import paths
     from dealcoach.home.config import load_settings
     from dealcoach.records import Touch
@@ -217,9 +218,8 @@ def done(
             )
             touch_id = store.plans.add_touch(row["deal_id"], touch, followup_id=fid)
             if row["purpose"] == "owe":
-                store.plans.close_owes(
-                    row["deal_id"], on=on, touch_id=int(row["key"].split(":")[1])
-                )
+                owed = FollowUpKey.parse(row["key"]).touch_id
+                store.plans.close_owes(row["deal_id"], on=on, touch_id=owed)
             if delivered:
                 store.plans.close_owes(row["deal_id"], on=on)
             outcome = replan(store, row["deal_id"], today, settings)

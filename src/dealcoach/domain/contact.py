@@ -1,4 +1,10 @@
-"""Who answered, what went unanswered, and which silences do not count as ghosting."""
+"""The let-go rule, whole: who answered, what counts as an unanswered attempt, which silences
+do not count (pauses), how many attempts a deal allows (the ceiling) and when the buyer has had
+time enough to answer the last one (the answer window).
+
+The verdict asks `silence()` whether a deal is ghosted; the planner asks `ceiling()` how many
+counting touches it may plan. The ceiling's values per strategy are settings (`Cadence`).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +14,13 @@ from datetime import date
 
 from dealcoach.answers.record import AnswersRecord
 from dealcoach.dates import LATEST
+from dealcoach.domain.settings import Cadence
 from dealcoach.domain.workdays import WorkCalendar
 from dealcoach.records import DealFacts, Touch
-from dealcoach.vocabulary import Owner
+from dealcoach.vocabulary import Owner, Source
 
 STEP_GRACE = 3  # business days after a buyer step during which their silence is expected
+ANSWER_WINDOW = 2  # business days the buyer gets to answer the last touch before it counts
 
 
 @dataclass(frozen=True)
@@ -75,17 +83,51 @@ def ordered(touches: Sequence[Touch]) -> list[Touch]:
     return [touch for _, touch in indexed]
 
 
+def counts_as_attempt(touch: Touch, found: Sequence[Pause]) -> bool:
+    """An outbound email or call, unanswered, sent while no pause ran (a step, an absence...)."""
+    return touch.outbound_attempt and not any(p.covers(touch.date) for p in found)
+
+
 def contact_state(facts: DealFacts, cal: WorkCalendar) -> ContactState:
     found = pauses(facts, cal)
     history = ordered(facts.touches)
     last_index = max((i for i, t in enumerate(history) if t.two_way), default=-1)
     last_two_way = history[last_index].date if last_index >= 0 else facts.created
-    attempts = tuple(
-        t
-        for t in history[last_index + 1 :]
-        if t.outbound_attempt and not any(p.covers(t.date) for p in found)
-    )
+    attempts = tuple(t for t in history[last_index + 1 :] if counts_as_attempt(t, found))
     return ContactState(last_two_way, attempts, found)
+
+
+def ceiling(cad: Cadence, answers: AnswersRecord, *, other_known: bool) -> int:
+    """Unanswered touches allowed since the last two-way contact: the strategy's ceiling, one
+    more for a lead who came to us, and the strategy's extra when a second person is known."""
+    extra = 1 if Source.of(answers.deal.source) is Source.inbound else 0
+    return cad.ceiling + extra + (cad.other_stakeholder if other_known else 0)
+
+
+def deal_ceiling(cad: Cadence, answers: AnswersRecord) -> int:
+    """The ceiling of one deal, knowing whom the plan writes to."""
+    other = other_contact(answers, main_contact(answers))
+    return ceiling(cad, answers, other_known=bool(other))
+
+
+@dataclass(frozen=True)
+class Silence:
+    """The ghosting test's answer: ghosted or not, and when it may change."""
+
+    ghosted: bool
+    answer_by: date | None = None  # the last touch's answer window closes then (still ahead)
+
+
+def silence(state: ContactState, limit: int, today: date, cal: WorkCalendar) -> Silence:
+    """Ghosted: the ceiling of unanswered attempts is reached, no pause runs today, and the
+    buyer has had the answer window to reply to the last attempt."""
+    attempts = state.attempts
+    if len(attempts) < limit or state.paused_on(today) is not None:
+        return Silence(ghosted=False)
+    answer_by = cal.add(attempts[-1].date, ANSWER_WINDOW)
+    if answer_by > today:
+        return Silence(ghosted=False, answer_by=answer_by)
+    return Silence(ghosted=True)
 
 
 POWER_ROLES = {"decision_maker", "economic_buyer"}

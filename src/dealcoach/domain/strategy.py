@@ -66,12 +66,6 @@ def cadence(strategy: Strategy, settings: Settings) -> Cadence:
     return settings.cadence[strategy.value]
 
 
-def ceiling(cad: Cadence, answers: AnswersRecord, *, other_known: bool) -> int:
-    """Unanswered touches allowed since the last two-way contact."""
-    extra = 1 if Source.of(answers.deal.source) is Source.inbound else 0
-    return cad.ceiling + extra + (cad.other_stakeholder if other_known else 0)
-
-
 def paying_customer(answers: AnswersRecord) -> bool:
     return answers.deal.type in (DealType.expansion, DealType.renewal)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
-from dealcoach.answers.record import AnswersRecord, StopReason
+from dealcoach.answers.record import AnswersRecord
 from dealcoach.dates import LATEST
 from dealcoach.domain import contact, strategy
 from dealcoach.domain.settings import Settings
@@ -20,14 +20,12 @@ from dealcoach.vocabulary import (
     Journey,
     Sector,
     Stage,
+    StopReason,
     Strategy,
 )
 
 FAR_DECISION_DAYS = 180
 NEAR_STEP_DAYS = 45
-ANSWER_WINDOW = (
-    2  # business days the buyer gets to answer the last touch before it counts as ghosting
-)
 
 STOP_TEXT = {
     StopReason.new_direction: "the buyer took a new direction",
@@ -117,6 +115,7 @@ class _Judge:
         self.cal, self.today, self.settings = cal, today, settings
         self.state = contact.contact_state(facts, cal)
         self.reasons: list[Reason] = []
+        self.pushes = 0  # times the decision date moved later
         self.changes: list[date] = []  # dates on which a date-driven signal may flip
 
     def add(self, signal: str, detail: str) -> None:
@@ -149,7 +148,7 @@ class _Judge:
 
         if self.has("ghosted") and not strategy.never_gives_up(a):
             if self.choice.strategy is Strategy.decision_support:
-                # DESIGN: decision support keeps in touch at the buyer's pace rather than let go
+                # decision support keeps in touch at the buyer's pace rather than let go
                 return self.done(
                     Decision.nurture,
                     0.65,
@@ -172,21 +171,14 @@ class _Judge:
     # -- signals -------------------------------------------------------------------------
 
     def ghosting(self) -> None:
+        """The let-go rule (contact.py) decides; this only words its reason."""
         a = self.answers
-        main = contact.main_contact(a)
-        other = contact.other_contact(a, main)
-        limit = strategy.ceiling(
-            strategy.cadence(self.choice.strategy, self.settings), a, other_known=bool(other)
-        )
+        limit = contact.deal_ceiling(strategy.cadence(self.choice.strategy, self.settings), a)
+        silence = contact.silence(self.state, limit, self.today, self.cal)
+        self.watch(silence.answer_by)
+        if not silence.ghosted:
+            return
         attempts = self.state.attempts
-        if len(attempts) < limit:
-            return
-        if self.state.paused_on(self.today) is not None:
-            return
-        answer_by = self.cal.add(attempts[-1].date, ANSWER_WINDOW)
-        if answer_by > self.today:
-            self.watch(answer_by)
-            return
         since = attempts[0].date.isoformat()
         detail = f"{len(attempts)} follow-ups unanswered since {since}"
         if strategy.never_gives_up(a):
@@ -216,7 +208,7 @@ class _Judge:
 
     def dates_and_steps(self) -> None:
         a, today = self.answers, self.today
-        pushes = _pushes(self.facts.decision_dates)
+        self.pushes = pushes = _pushes(self.facts.decision_dates)
         if pushes:
             public = a.deal.sector is Sector.public
             strength = "twice or more" if pushes >= 2 else "once"
@@ -323,12 +315,9 @@ class _Judge:
             score -= weight
             if reason.signal in GAPS:
                 score -= 0.08 if selective else 0.04
-        if self.has("date_pushed") and "twice" in self.reason("date_pushed"):
+        if self.pushes >= 2:
             score -= 0.07
         return round(max(0.2, min(0.95, score)), 2)
-
-    def reason(self, signal: str) -> str:
-        return next(r.detail for r in self.reasons if r.signal == signal)
 
     def done(
         self,
