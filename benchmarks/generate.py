@@ -256,17 +256,20 @@ def generate(
     """Write a fresh pipeline of `size` deals to `path` through dealcoach's store."""
     from dealcoach.domain.followup_keys import FollowUpKey
     from dealcoach.domain.settings import Settings
+    from dealcoach.domain.workdays import WorkCalendar
+    from dealcoach.home.holidays import holidays_of
     from dealcoach.records import Touch
     from dealcoach.store.store import Store
     from dealcoach.vocabulary import TouchKind
     from dealcoach.workflow.replan import replan
 
     settings = Settings()
+    calendar = WorkCalendar(holidays_of(settings.country))
     stats = Stats()
     started = time.perf_counter()
 
     def run_replan(store: Store, deal_id: int, day: date) -> None:
-        replan(store, deal_id, day, settings)
+        replan(store, deal_id, day, settings, calendar)
         stats.replans += 1
 
     def one_deal(store: Store, stream: str, created: date, stays_open: bool) -> None:

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from dealcoach.domain.agenda import AgendaItem, DueItem, rank, split, urgency_of
 from dealcoach.domain.workdays import WorkCalendar
+from dealcoach.home.holidays import holidays_of
 
-CAL = WorkCalendar("US")
+CAL = WorkCalendar(holidays_of("US"))
 FRI = date(2026, 10, 16)  # a plain week: no US holiday from Oct 13 to Oct 30
 MON = date(2026, 10, 19)
 THANKSGIVING_MON = date(2026, 11, 23)  # Thu Nov 26 is a holiday, Fri Nov 27 is not

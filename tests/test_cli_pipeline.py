@@ -515,6 +515,7 @@ def test_a_renewal_touch_moved_by_a_new_step_is_stored_on_its_new_day(
 
     from dealcoach.domain.planner import MIN_GAP
     from dealcoach.domain.workdays import WorkCalendar
+    from dealcoach.home.holidays import holidays_of
 
     base = (
         '[deal]\naccount = "Northwind"\ntype = "renewal"\nmeeting_date = "2026-11-23"\n'
@@ -534,7 +535,7 @@ def test_a_renewal_touch_moved_by_a_new_step_is_stored_on_its_new_day(
     )
     keys = [key for key, _ in stored]
     assert "renewal:60" in keys
-    cal = WorkCalendar.for_deal("US", [date(2026, 12, 14)])
+    cal = WorkCalendar(holidays_of("US")).for_deal([date(2026, 12, 14)])
     days = [date.fromisoformat(due) for _, due in stored]
     for earlier, later in itertools.pairwise(days):
         assert cal.between(earlier, later) >= MIN_GAP, stored

@@ -10,6 +10,7 @@ import pytest
 from dealcoach.domain import contact
 from dealcoach.domain.settings import DEFAULT_CADENCES, Cadence
 from dealcoach.domain.workdays import WorkCalendar
+from dealcoach.home.holidays import holidays_of
 from dealcoach.records import Touch
 from dealcoach.vocabulary import TouchKind
 
@@ -78,7 +79,7 @@ def _silence(days_ago: list[int], limit: int, *more: Touch, **extra: Any) -> con
         Touch(TODAY - timedelta(days=d), TouchKind.email, id=i + 1) for i, d in enumerate(days_ago)
     )
     facts = facts_for(deal("outbound"), touches + more, **extra)
-    cal = WorkCalendar.for_deal("US", [])
+    cal = WorkCalendar(holidays_of("US")).for_deal([])
     return contact.silence(contact.contact_state(facts, cal), limit, TODAY, cal)
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from dealcoach.dates import EARLIEST, LATEST, parse_date, parse_duration, parse_iso
 from dealcoach.domain.workdays import WorkCalendar
 from dealcoach.errors import BadDate
+from dealcoach.home.holidays import holidays_of
 
 MONDAY = date(2026, 11, 23)
 
@@ -67,7 +68,7 @@ def test_weekday_phrases_land_in_the_coming_week(today: date, weekday: int) -> N
     assert got.weekday() == weekday % 7
 
 
-CAL = WorkCalendar("US")
+CAL = WorkCalendar(holidays_of("US"))
 
 
 @pytest.mark.parametrize(
@@ -86,7 +87,7 @@ def test_working_days(day: date, workday: bool) -> None:
 
 
 def test_a_buyer_step_opens_a_closed_day() -> None:
-    cal = WorkCalendar.for_deal("US", [date(2026, 12, 28)])
+    cal = WorkCalendar(holidays_of("US")).for_deal([date(2026, 12, 28)])
     assert cal.is_workday(date(2026, 12, 28))
     assert not cal.is_workday(date(2026, 12, 29))
 
@@ -107,7 +108,7 @@ def test_adding_working_days_counts_them(day: date, count: int) -> None:
 def test_counting_working_days_matches_walking_them(
     start: date, span: int, open_days: set[date]
 ) -> None:
-    cal = WorkCalendar("US", frozenset(open_days))
+    cal = WorkCalendar(holidays_of("US"), frozenset(open_days))
     end = start + timedelta(days=span)
     low, high = min(start, end), max(start, end)
     walked = sum(
@@ -117,7 +118,7 @@ def test_counting_working_days_matches_walking_them(
 
 
 def test_holidays_are_cached_in_the_data_folder(dealcoach_home: Path) -> None:
-    from dealcoach.domain import workdays
+    from dealcoach.home import holidays as workdays
 
     workdays._holidays.cache_clear()
     assert date(2031, 11, 27) in workdays._holidays("US", 2031)  # Thanksgiving

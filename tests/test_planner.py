@@ -17,6 +17,7 @@ from dealcoach.answers.schema import Answers, record_of
 from dealcoach.domain import contact, planner, strategy, verdict
 from dealcoach.domain.settings import Settings
 from dealcoach.domain.workdays import WorkCalendar
+from dealcoach.home.holidays import holidays_of
 from dealcoach.records import Plan, Touch
 from dealcoach.vocabulary import Decision, Owner, TouchKind
 
@@ -24,12 +25,13 @@ from .strategies import TODAY, answer_documents, facts_for, histories
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 SETTINGS = Settings()
+CAL = WorkCalendar(holidays_of("US"))
 
 
 def run(doc: dict[str, Any], touches: tuple[Touch, ...] = (), **extra: Any) -> tuple[Any, Plan]:
     facts = facts_for(doc, touches, **extra)
-    judged = verdict.evaluate(facts, TODAY, SETTINGS)
-    return judged, planner.plan(facts, judged, TODAY, SETTINGS)
+    judged = verdict.evaluate(facts, TODAY, SETTINGS, CAL)
+    return judged, planner.plan(facts, judged, TODAY, SETTINGS, CAL)
 
 
 def example(name: str) -> dict[str, Any]:
@@ -38,7 +40,7 @@ def example(name: str) -> dict[str, Any]:
 
 def calendar_of(doc: dict[str, Any]) -> WorkCalendar:
     answers = Answers.model_validate(doc, context={"today": TODAY})
-    return WorkCalendar.for_deal("US", [s.date for s in answers.what])
+    return WorkCalendar(holidays_of("US")).for_deal([s.date for s in answers.what])
 
 
 # -- the examples ---------------------------------------------------------------------------
@@ -94,8 +96,8 @@ def test_recap_is_due_one_business_day_after_the_meeting() -> None:
     doc = example("thin-lead.toml")
     doc["deal"]["meeting_date"] = "2026-11-25"  # the day before Thanksgiving
     facts = facts_for(doc)
-    judged = verdict.evaluate(facts, date(2026, 11, 25), SETTINGS)
-    made = planner.plan(facts, judged, date(2026, 11, 25), SETTINGS)
+    judged = verdict.evaluate(facts, date(2026, 11, 25), SETTINGS, CAL)
+    made = planner.plan(facts, judged, date(2026, 11, 25), SETTINGS, CAL)
     assert made.followups[0].key == "recap:2026-11-25"
     assert made.followups[0].due == date(2026, 11, 27)
 
@@ -263,8 +265,8 @@ def test_nothing_is_planned_past_the_unanswered_ceiling(
     doc: dict[str, Any], touches: tuple[Touch, ...]
 ) -> None:
     facts = facts_for(doc, touches)
-    judged = verdict.evaluate(facts, TODAY, SETTINGS)
-    made = planner.plan(facts, judged, TODAY, SETTINGS)
+    judged = verdict.evaluate(facts, TODAY, SETTINGS, CAL)
+    made = planner.plan(facts, judged, TODAY, SETTINGS, CAL)
     answers = facts.answers
     assert answers is not None
     cad = strategy.cadence(made.strategy.strategy, SETTINGS)
@@ -279,8 +281,8 @@ def test_counting_touches_respect_the_strategy_spacing(
     doc: dict[str, Any], touches: tuple[Touch, ...]
 ) -> None:
     facts = facts_for(doc, touches)
-    judged = verdict.evaluate(facts, TODAY, SETTINGS)
-    made = planner.plan(facts, judged, TODAY, SETTINGS)
+    judged = verdict.evaluate(facts, TODAY, SETTINGS, CAL)
+    made = planner.plan(facts, judged, TODAY, SETTINGS, CAL)
     cad = strategy.cadence(made.strategy.strategy, SETTINGS)
     cal = calendar_of(doc)
     start = cal.on_or_after(TODAY)
@@ -356,8 +358,8 @@ def test_steps_at_the_end_of_the_calendar_do_not_hang_the_planner() -> None:
     doc["deal"]["meeting_date"] = "2199-12-20"
     doc["what"] = [{"step": "Board", "bring": "Case", "date": "2199-12-30"}]
     facts = facts_for(doc)
-    judged = verdict.evaluate(facts, date(2199, 12, 20), SETTINGS)
-    made = planner.plan(facts, judged, date(2199, 12, 20), SETTINGS)
+    judged = verdict.evaluate(facts, date(2199, 12, 20), SETTINGS, CAL)
+    made = planner.plan(facts, judged, date(2199, 12, 20), SETTINGS, CAL)
     assert all(f.bring for f in made.followups)
 
 

@@ -12,6 +12,8 @@ from hypothesis import given
 
 from dealcoach.domain import verdict
 from dealcoach.domain.settings import Settings
+from dealcoach.domain.workdays import WorkCalendar
+from dealcoach.home.holidays import holidays_of
 from dealcoach.records import DealFacts, Touch
 from dealcoach.vocabulary import Decision, TouchKind
 
@@ -19,10 +21,11 @@ from .strategies import TODAY, answer_documents, facts_for, histories
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 SETTINGS = Settings()
+CAL = WorkCalendar(holidays_of("US"))
 
 
 def judge(doc: dict[str, Any], touches: tuple[Touch, ...] = (), **extra: Any) -> verdict.Verdict:
-    return verdict.evaluate(facts_for(doc, touches, **extra), TODAY, SETTINGS)
+    return verdict.evaluate(facts_for(doc, touches, **extra), TODAY, SETTINGS, CAL)
 
 
 def example(name: str) -> dict[str, Any]:
@@ -163,7 +166,7 @@ def test_away_contact_pauses_the_count() -> None:
 
 
 def test_imported_deal_without_interview_says_run_qualify() -> None:
-    v = verdict.evaluate(DealFacts(created=TODAY, answers=None), TODAY, SETTINGS)
+    v = verdict.evaluate(DealFacts(created=TODAY, answers=None), TODAY, SETTINGS, CAL)
     assert [r.signal for r in v.reasons] == ["not_qualified"]
     assert "qualify" in v.reasons[0].detail
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,26 +13,10 @@ from typer.core import TyperGroup
 from dealcoach import __version__
 from dealcoach.cli_params import prime
 from dealcoach.errors import DealcoachError
+from dealcoach.workflow.context import Context
 
 GLOBAL_FLAGS = {"--debug"}
 GLOBAL_OPTIONS = {"--db", "--today"}
-
-
-@dataclass
-class Globals:
-    """What every command gets from the global options."""
-
-    db: Path | None
-    today_text: str | None
-    debug: bool
-
-    @property
-    def today(self) -> date:
-        from dealcoach.dates import parse_iso
-
-        if self.today_text:
-            return parse_iso(self.today_text)
-        return date.today()
 
 
 class _Boundary(TyperGroup):
@@ -67,7 +49,7 @@ class _Boundary(TyperGroup):
 
 
 def _debug(ctx: Any) -> bool:
-    obj = ctx.obj if isinstance(ctx.obj, Globals) else None
+    obj = ctx.obj if isinstance(ctx.obj, Context) else None
     return bool(obj and obj.debug)
 
 
@@ -113,7 +95,7 @@ def _global_options(
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
 ) -> None:
-    ctx.obj = Globals(db=db, today_text=today, debug=debug)
+    ctx.obj = Context(db=db, today_text=today, debug=debug)
 
 
 # name -> (module under dealcoach.commands, function); in the order `--help` lists them

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dealcoach.vocabulary import Decision, StopReason, Strategy, TouchKind
 
@@ -110,3 +110,14 @@ class StrategyChoice:
 class Plan:
     strategy: StrategyChoice
     followups: tuple[PlannedFollowUp, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A deal judged and planned again: its verdict, strategy, stored plan and the decision before."""
+
+    deal_id: int
+    verdict: Verdict
+    strategy: StrategyChoice
+    plan: list[dict[str, Any]]
+    previous: dict[str, Any] | None  # the verdict before, when the decision changed

@@ -120,6 +120,8 @@ class Decision(StrEnum):
     let_go = "let_go"
 
 
+POWER_ROLES = frozenset({Role.decision_maker, Role.economic_buyer})  # the roles that can sign
+
 NURTURE_STOPS = {StopReason.lost_funding, StopReason.back_burner}
 LET_GO_STOPS = {StopReason.new_direction, StopReason.need_not_served, StopReason.chose_other}
 

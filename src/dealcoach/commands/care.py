@@ -150,9 +150,9 @@ def _database(db: Path) -> list[Check]:
 
 
 def _settings(config: Path) -> list[Check]:
-    from dealcoach.domain.workdays import known_country
     from dealcoach.errors import DealcoachError
     from dealcoach.home.config import load_settings
+    from dealcoach.home.holidays import known_country
 
     try:
         settings = load_settings(config)

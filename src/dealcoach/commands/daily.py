@@ -79,9 +79,7 @@ def next_(
 ) -> None:
     """The morning agenda: what to send today and what to bring, what is overdue, what to let go."""
     from dealcoach.domain import agenda
-    from dealcoach.domain.workdays import WorkCalendar
     from dealcoach.home import paths
-    from dealcoach.home.config import load_settings
     from dealcoach.render import text as render
     from dealcoach.render.documents import next_json
     from dealcoach.render.morning import next_screen
@@ -89,7 +87,7 @@ def next_(
 
     g = ctx.obj
     today: date = g.today
-    settings = load_settings()
+    settings = g.settings
     with Store.open(paths.db_path(g.db)) as store:
         changes = []
         stale_ids = store.morning.deals_to_rejudge(today)
@@ -102,7 +100,12 @@ def next_(
             with store.db.write():
                 for deal_id in sorted(set(stale_ids) | set(overdue_ids)):
                     outcome = replan_deal(
-                        store, deal_id, today, settings, reschedule=deal_id in overdue_ids
+                        store,
+                        deal_id,
+                        today,
+                        settings,
+                        g.calendar,
+                        reschedule=deal_id in overdue_ids,
                     )
                     if outcome.previous is not None:
                         changes.append((store.deals.get(deal_id), outcome))
@@ -120,7 +123,7 @@ def next_(
         next_due = None if rows else store.morning.next_due_date(today)
         has_deals = bool(rows or decided or stale or unqualified) or bool(store.deals.all("open"))
     items = [_due_item(row, settings) for row in rows]
-    ranked = agenda.rank(items, today, WorkCalendar(settings.country))
+    ranked = agenda.rank(items, today, g.calendar)
     shown, more = agenda.split(ranked, None if all_ else limit)
     if json_out:
         render.write_json(next_json(today, shown, decided, stale, unqualified, next_due))
@@ -191,7 +194,6 @@ def done(
     """A planned follow-up was sent: record it; the plan and the verdict update."""
     from dealcoach.domain.followup_keys import FollowUpKey
     from dealcoach.home import paths
-    from dealcoach.home.config import load_settings
     from dealcoach.records import Touch
     from dealcoach.store.store import Store
     from dealcoach.vocabulary import TouchKind
@@ -200,7 +202,7 @@ def done(
     g = ctx.obj
     today: date = g.today
     on = _past_date(date_, today)
-    settings = load_settings()
+    settings = g.settings
     with Store.open(paths.db_path(g.db)) as store:
         fid = store.plans.resolve_followup(followup)
         with store.db.write():
@@ -222,7 +224,7 @@ def done(
                 store.plans.close_owes(row["deal_id"], on=on, touch_id=owed)
             if delivered:
                 store.plans.close_owes(row["deal_id"], on=on)
-            outcome = replan(store, row["deal_id"], today, settings)
+            outcome = replan(store, row["deal_id"], today, settings, g.calendar)
         _report_touch(store, touch_id, outcome, json_out=json_out, followup_row=row)
 
 
@@ -272,7 +274,6 @@ def log(
     from dealcoach.dates import parse_date
     from dealcoach.errors import BadInput
     from dealcoach.home import paths
-    from dealcoach.home.config import load_settings
     from dealcoach.records import Touch
     from dealcoach.store.store import Store
     from dealcoach.workflow.replan import replan
@@ -286,7 +287,7 @@ def log(
         raise BadInput(
             "--until goes with --signal (e.g. --signal lost_funding --until 'in 3 months')"
         )
-    settings = load_settings()
+    settings = g.settings
     with Store.open(paths.db_path(g.db)) as store:
         deal_id = store.deals.resolve(deal)
         touch = Touch(
@@ -305,7 +306,7 @@ def log(
             if delivered:
                 store.plans.close_owes(deal_id, on=on)
             touch_id = store.plans.add_touch(deal_id, touch)
-            outcome = replan(store, deal_id, today, settings)
+            outcome = replan(store, deal_id, today, settings, g.calendar)
         _report_touch(store, touch_id, outcome, json_out=json_out)
 
 
@@ -342,24 +343,23 @@ def snooze(
 ) -> None:
     """Quiet a deal (the buyer said 'after Dec 15') or one follow-up until a date."""
     from dealcoach.home import paths
-    from dealcoach.home.config import load_settings
     from dealcoach.store.store import Store
     from dealcoach.workflow.replan import replan
 
     g = ctx.obj
     today: date = g.today
     day = _future_date(until, span, today, what="snooze")
-    settings = load_settings()
+    settings = g.settings
     with Store.open(paths.db_path(g.db)) as store, store.db.write():
         if re.fullmatch(r"[fF]\d+", target.strip()):
             fid = store.plans.resolve_followup(target)
             store.plans.snooze_followup(fid, day, today=today)
-            replan(store, store.plans.followup(fid)["deal_id"], today, settings)
+            replan(store, store.plans.followup(fid)["deal_id"], today, settings, g.calendar)
             label = f"F{fid}"
         else:
             deal_id = store.deals.resolve(target)
             store.plans.snooze_deal(deal_id, day)
-            replan(store, deal_id, today, settings)
+            replan(store, deal_id, today, settings, g.calendar)
             label = f"D{deal_id} {store.deals.get(deal_id)['account']}"
     _say(f"snoozed {label} until {day:%a %Y-%m-%d}")
 

@@ -472,12 +472,11 @@ def _import_crm(
         with store.db.write():
             replan_ids = _apply(store, actions, crm.label, today)
             if replan_ids:
-                from dealcoach.home.config import load_settings
                 from dealcoach.workflow.replan import replan
 
-                settings = load_settings()
+                settings = g.settings
                 for deal_id in replan_ids:
-                    replan(store, deal_id, today, settings)
+                    replan(store, deal_id, today, settings, g.calendar)
     _say(f"imported {summary}")
 
 

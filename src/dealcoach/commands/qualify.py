@@ -43,13 +43,12 @@ def qualify(
     from dealcoach.answers import file as answers_file
     from dealcoach.errors import BadInput
     from dealcoach.home import paths
-    from dealcoach.home.config import load_settings
     from dealcoach.store.store import Store
     from dealcoach.workflow.replan import replan
 
     g = ctx.obj
     today: date = g.today
-    settings = load_settings()
+    settings = g.settings
     if answers is not None and (quick or resume):
         raise BadInput("--answers replaces the interview; drop --quick and --resume")
     with Store.open(paths.db_path(g.db)) as store:
@@ -72,7 +71,7 @@ def qualify(
                     f"dealcoach: note: D{deal_id} was closed; qualifying it reopens it\n"
                 )
             deal_id = store.interviews.save(parsed, today=today, kind=kind, deal_id=deal_id)
-            outcome = replan(store, deal_id, today, settings)
+            outcome = replan(store, deal_id, today, settings, g.calendar)
         row = store.deals.get(deal_id)
     if draft_key is not None:
         from dealcoach.home import drafts

@@ -8,7 +8,7 @@ counting touches it may plan. The ceiling's values per strategy are settings (`C
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,7 +17,7 @@ from dealcoach.dates import LATEST
 from dealcoach.domain.settings import Cadence
 from dealcoach.domain.workdays import WorkCalendar
 from dealcoach.records import DealFacts, Touch
-from dealcoach.vocabulary import Owner, Source
+from dealcoach.vocabulary import POWER_ROLES, Owner, Source
 
 STEP_GRACE = 3  # business days after a buyer step during which their silence is expected
 ANSWER_WINDOW = 2  # business days the buyer gets to answer the last touch before it counts
@@ -130,8 +130,17 @@ def silence(state: ContactState, limit: int, today: date, cal: WorkCalendar) -> 
     return Silence(ghosted=True)
 
 
-POWER_ROLES = {"decision_maker", "economic_buyer"}
 MAIN_ORDER = ("champion", "decision_maker", "economic_buyer", "influencer", "user", "procurement")
+
+
+def power_gap(people: Iterable[tuple[str | None, bool]]) -> str | None:
+    """Who signs, from (role, met) pairs: "no_signer" when nobody with the power to sign is named,
+    "signer_not_met" when none of them was met, else None. The verdict's `no_power` and the card's
+    who section both read it, so they can never disagree."""
+    signers_met = [met for role, met in people if role in POWER_ROLES]
+    if not signers_met:
+        return "no_signer"
+    return None if any(signers_met) else "signer_not_met"
 
 
 def main_contact(answers: AnswersRecord) -> str:

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from dealcoach.answers.record import AnswersRecord, StepRecord
 from dealcoach.domain import contact
-from dealcoach.vocabulary import Stage
+from dealcoach.vocabulary import POWER_ROLES, Stage
 
 CLOSE_PLAN_ITEMS = ("signer", "legal review", "security review", "vendor set-up", "purchase order")
 OWE_OUTLINE = "Send what they asked for; say what happens next."
@@ -114,7 +114,7 @@ def discovery(answers: AnswersRecord, main: str) -> list[tuple[str, Words]]:
     """What the buyer would need to fill the gaps in what we know, each with its gap's name."""
     a = answers
     items: list[tuple[str, Words]] = []
-    powers = [p for p in a.who if p.role is not None and p.role.value in contact.POWER_ROLES]
+    powers = [p for p in a.who if p.role is not None and p.role.value in POWER_ROLES]
     champion = main or "your contact"
     closing = a.deal.stage is Stage.closing
     if closing:
@@ -148,7 +148,7 @@ def close_plan_gaps(answers: AnswersRecord) -> list[str]:
     known = " ".join(s.step.lower() for s in answers.what)
     roles = {p.role.value for p in answers.who if p.role is not None}
     missing = []
-    if not roles & contact.POWER_ROLES:
+    if not roles & POWER_ROLES:
         missing.append("signer")
     for item in CLOSE_PLAN_ITEMS[1:]:
         word = item.split()[0].replace("-", "")
@@ -264,7 +264,7 @@ def mutual_plan(steps: list[StepRecord]) -> str:
 def open_questions(answers: AnswersRecord) -> str:
     a = answers
     gaps = []
-    if not any(p.role is not None and p.role.value in contact.POWER_ROLES for p in a.who):
+    if not any(p.role is not None and p.role.value in POWER_ROLES for p in a.who):
         gaps.append("who signs")
     if not contact.buyer_steps(a):
         gaps.append("the dates of their steps")

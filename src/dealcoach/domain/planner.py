@@ -34,7 +34,13 @@ class _Dated:
 
 
 def plan(
-    facts: DealFacts, verdict: Verdict, today: date, settings: Settings, *, reschedule: bool = False
+    facts: DealFacts,
+    verdict: Verdict,
+    today: date,
+    settings: Settings,
+    cal: WorkCalendar,
+    *,
+    reschedule: bool = False,
 ) -> Plan:
     """The follow-ups to send from today on (and the overdue ones not yet sent).
 
@@ -44,9 +50,8 @@ def plan(
     if answers is None:
         return Plan(strategy.StrategyChoice(strategy.Strategy.hybrid, "no interview yet"), ())
     choice = strategy.choose(answers, facts.median_value, settings)
-    builder = _Builder(
-        facts, answers, verdict, today, settings, strategy.cadence(choice.strategy, settings)
-    )
+    cad = strategy.cadence(choice.strategy, settings)
+    builder = _Builder(facts, answers, verdict, today, cal, cad)
     made = builder.build()
     if reschedule:
         made = [replace(f, due=builder.start) if f.due < builder.start else f for f in made]
@@ -62,11 +67,11 @@ class _Builder:
         answers: AnswersRecord,
         verdict: Verdict,
         today: date,
-        settings: Settings,
+        cal: WorkCalendar,
         cad: Cadence,
     ) -> None:
         self.facts, self.a, self.verdict, self.today, self.cad = facts, answers, verdict, today, cad
-        self.cal = WorkCalendar.for_deal(settings.country, [s.date for s in answers.what])
+        self.cal = cal.for_deal(s.date for s in answers.what)
         self.state = contact.contact_state(facts, self.cal)
         self.main = contact.main_contact(answers)
         self.other = contact.other_contact(answers, self.main)

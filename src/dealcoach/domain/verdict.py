@@ -14,6 +14,7 @@ from dealcoach.records import DealFacts, Reason, StrategyChoice, Verdict
 from dealcoach.vocabulary import (
     LET_GO_STOPS,
     NURTURE_STOPS,
+    POWER_ROLES,
     Budget,
     DealType,
     Decision,
@@ -84,7 +85,7 @@ def _pushes(dates: tuple[date | None, ...]) -> int:
     return sum(1 for before, after in itertools.pairwise(known) if after > before)
 
 
-def evaluate(facts: DealFacts, today: date, settings: Settings) -> Verdict:
+def evaluate(facts: DealFacts, today: date, settings: Settings, cal: WorkCalendar) -> Verdict:
     """The verdict for one deal on `today`, and until when it holds."""
     answers = facts.answers
     if answers is None:
@@ -95,8 +96,8 @@ def evaluate(facts: DealFacts, today: date, settings: Settings) -> Verdict:
             None,
         )
     choice = strategy.choose(answers, facts.median_value, settings)
-    cal = WorkCalendar.for_deal(settings.country, [s.date for s in answers.what])
-    return _Judge(facts, answers, choice, cal, today, settings).verdict()
+    deal_cal = cal.for_deal(s.date for s in answers.what)
+    return _Judge(facts, answers, choice, deal_cal, today, settings).verdict()
 
 
 class _Judge:
@@ -187,16 +188,16 @@ class _Judge:
 
     def power_and_threads(self) -> None:
         a = self.answers
-        power = [p for p in a.who if p.role is not None and p.role.value in contact.POWER_ROLES]
         late = a.deal.stage in (Stage.opportunity, Stage.closing)
-        if not power:
+        gap = contact.power_gap((p.role, p.met) for p in a.who)
+        if gap == "no_signer":
             self.add(
                 "no_power",
                 "no decision maker identified"
                 + (": get introduced to the signer" if late else ": find out who signs"),
             )
-        elif not any(p.met for p in power):
-            names = ", ".join(p.name for p in power)
+        elif gap == "signer_not_met":
+            names = ", ".join(p.name for p in a.who if p.role in POWER_ROLES)
             self.add("no_power", f"decision maker {names} not met yet")
         committee = self.choice.strategy is Strategy.decision_support or a.deal.stage in (
             Stage.opportunity,
@@ -286,9 +287,7 @@ class _Judge:
         if steps:
             self.add("steps_dated", f"{len(steps)} dated buyer step(s) to work towards")
         met = [
-            p.name
-            for p in a.who
-            if p.met and p.role is not None and p.role.value in contact.POWER_ROLES
+            p.name for p in a.who if p.met and p.role is not None and p.role.value in POWER_ROLES
         ]
         if met:
             self.add("power_engaged", f"decision maker met: {', '.join(met)}")

@@ -7,66 +7,30 @@ if they meet on Dec 28, so can we.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 
 from dealcoach.dates import EARLIEST, LATEST
 
-
-@cache
-def _holidays(country: str, year: int) -> frozenset[date]:
-    """The country's public holidays in `year`, from the holidays library.
-
-    Building them imports every country module of the library (about 100 ms), so the dates are
-    kept in a small JSON file in the data folder once computed; delete it to recompute.
-    """
-    if not country:
-        return frozenset()
-    cached = _read_cache(country, year)
-    if cached is not None:
-        return cached
-    import holidays
-
-    try:
-        found = frozenset(holidays.country_holidays(country, years=year).keys())
-    except NotImplementedError:
-        found = frozenset()
-    _write_cache(country, year, found)
-    return found
+Holidays = Callable[[int], frozenset[date]]
+"""A year's public holidays in the rep's country. The data folder loads them (`home/holidays.py`);
+the domain only reads what it is handed."""
 
 
-def _read_cache(country: str, year: int) -> frozenset[date] | None:
-    from dealcoach.home import cache as data_cache
-
-    days = data_cache.read(f"holidays-{country}-{year}.json")
-    try:
-        return frozenset(date.fromisoformat(day) for day in days)
-    except (ValueError, TypeError):
-        return None
-
-
-def _write_cache(country: str, year: int, days: frozenset[date]) -> None:
-    """Best effort: a read-only data folder only costs the next command the same 100 ms."""
-    from dealcoach.home import cache as data_cache
-
-    data_cache.write(f"holidays-{country}-{year}.json", sorted(d.isoformat() for d in days))
+def no_holidays(year: int) -> frozenset[date]:
+    """No public holidays: weekends and the year-end break only."""
+    return frozenset()
 
 
 @cache
-def _closed_weekdays(country: str, year: int) -> tuple[date, ...]:
+def _closed_weekdays(holidays: Holidays, year: int) -> tuple[date, ...]:
     """Weekdays of `year` that are not working days: public holidays and Dec 24 - Jan 1."""
-    closed = set(_holidays(country, year))
+    closed = set(holidays(year))
     closed.add(date(year, 1, 1))
     closed.update(date(year, 12, day) for day in range(24, 32))
     return tuple(sorted(d for d in closed if d.weekday() < 5))
-
-
-def known_country(country: str) -> bool:
-    import holidays
-
-    return country.upper() in holidays.list_supported_countries()
 
 
 def _year_end_break(day: date) -> bool:
@@ -75,19 +39,19 @@ def _year_end_break(day: date) -> bool:
 
 @dataclass(frozen=True)
 class WorkCalendar:
-    country: str = "US"
+    holidays: Holidays = no_holidays
     open_days: frozenset[date] = field(default_factory=frozenset)
 
-    @classmethod
-    def for_deal(cls, country: str, step_dates: Iterable[date | None]) -> WorkCalendar:
-        return cls(country.upper(), frozenset(d for d in step_dates if d is not None))
+    def for_deal(self, step_dates: Iterable[date | None]) -> WorkCalendar:
+        """This calendar with the days of a deal's buyer steps open."""
+        return WorkCalendar(self.holidays, frozenset(d for d in step_dates if d is not None))
 
     def is_workday(self, day: date) -> bool:
         if day in self.open_days:
             return True
         if day.weekday() >= 5 or _year_end_break(day):
             return False
-        return day not in _holidays(self.country, day.year)
+        return day not in self.holidays(day.year)
 
     def on_or_after(self, day: date) -> date:
         while not self.is_workday(day) and day < LATEST:
@@ -134,7 +98,7 @@ class WorkCalendar:
         weekdays = weeks * 5 + sum(1 for i in range(rest) if (first.weekday() + i) % 7 < 5)
         closed = 0
         for year in range(first.year, end.year + 1):
-            days = _closed_weekdays(self.country, year)
+            days = _closed_weekdays(self.holidays, year)
             lo, hi = bisect_left(days, first), bisect_right(days, end)
             closed += sum(1 for d in days[lo:hi] if d not in self.open_days)
         opened = sum(1 for d in self.open_days if first <= d <= end and d.weekday() >= 5)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from dealcoach.domain.contact import POWER_ROLES
+from dealcoach.domain.contact import power_gap
 from dealcoach.render.qualify import plan_table, verdict_block
 from dealcoach.render.text import (
     STATUS_STYLE,
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 TYPE_WORD = {"new": "new business", "expansion": "expansion", "renewal": "renewal"}
 STANCE_STYLE = {"supportive": "green", "skeptical": "red"}
 BUDGET_GAP = {"unknown": "budget unknown", "none": "no budget"}
+POWER_GAP_WORDS = {"no_signer": "no decision maker", "signer_not_met": "decision maker not met"}
 INDENT = (0, 0, 0, 2)
 
 
@@ -183,11 +184,9 @@ def who_section(people: Sequence[Row]) -> list[RenderableType]:
         stance = str(person.get("stance") or "")
         table.add_row(name, role, met, user_text(stance, STANCE_STYLE.get(stance, "")))
     parts: list[RenderableType] = [table]
-    signers = [p for p in people if p.get("role") in POWER_ROLES]
-    if not signers:
-        parts.append(_gap("no decision maker"))
-    elif not any(p.get("met") for p in signers):
-        parts.append(_gap("decision maker not met"))
+    gap = power_gap((p.get("role"), bool(p.get("met"))) for p in people)
+    if gap is not None:
+        parts.append(_gap(POWER_GAP_WORDS[gap]))
     if len(people) == 1:
         parts.append(_gap("one contact only"))
     return parts

@@ -13,8 +13,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from dealcoach.records import Touch, Verdict
-    from dealcoach.render.views import Card, PipelineLine, Replanned
+    from dealcoach.records import Outcome, Touch, Verdict
+    from dealcoach.render.views import Card, PipelineLine
 
 Row = Mapping[str, Any]
 
@@ -72,7 +72,7 @@ def followup_json(row: Row) -> dict[str, Any]:
     }
 
 
-def qualify_json(deal: Row, outcome: Replanned) -> dict[str, Any]:
+def qualify_json(deal: Row, outcome: Outcome) -> dict[str, Any]:
     return {
         "deal": deal_json(deal),
         "verdict": verdict_json(outcome.verdict),
@@ -179,7 +179,7 @@ def touch_record_json(touch: Touch) -> dict[str, Any]:
     }
 
 
-def touch_json(touch: Touch, deal_id: int, outcome: Replanned) -> dict[str, Any]:
+def touch_json(touch: Touch, deal_id: int, outcome: Outcome) -> dict[str, Any]:
     """The `log --json` / `done --json` contract: the touch, the verdict and its change."""
     previous = outcome.previous
     return {

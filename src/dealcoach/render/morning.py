@@ -12,7 +12,7 @@ from dealcoach.render.text import DECISION_STYLE, clean, deal_ref, followup_ref,
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from dealcoach.render.views import Replanned
+    from dealcoach.records import Outcome
 
 DECIDE_WORD = {"let_go": "LET GO", "nurture": "NURTURE"}
 
@@ -27,7 +27,7 @@ def next_screen(
     stale: list[Mapping[str, Any]],
     unqualified: list[Mapping[str, Any]],
     next_due: str | None,
-    changes: list[tuple[Mapping[str, Any], Replanned]],
+    changes: list[tuple[Mapping[str, Any], Outcome]],
     has_deals: bool,
     decide_limit: int | None = None,
 ) -> None:

@@ -19,12 +19,11 @@ from dealcoach.render.text import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from dealcoach.records import Verdict
-    from dealcoach.render.views import Replanned
+    from dealcoach.records import Outcome, Verdict
 
 
 def qualify_screen(
-    con: Console, deal: Mapping[str, Any], outcome: Replanned, answers: Any, *, today: date
+    con: Console, deal: Mapping[str, Any], outcome: Outcome, answers: Any, *, today: date
 ) -> None:
     """What a rep reads in ten seconds after the meeting."""
     from rich.table import Table

@@ -10,15 +10,14 @@ from dealcoach.render.text import DECISION_STYLE, clean, deal_ref, followup_ref,
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from dealcoach.records import Touch
-    from dealcoach.render.views import Replanned
+    from dealcoach.records import Outcome, Touch
 
 
 def touch_screen(
     con: Console,
     touch: Touch,
     deal: Mapping[str, Any],
-    outcome: Replanned,
+    outcome: Outcome,
     followup_row: Mapping[str, Any] | None,
 ) -> None:
     """One line for the touch, then the verdict's change (if any) and the deal's next step."""

@@ -1,39 +1,21 @@
 """The data a command hands to the renderer: one deal's card, a pipeline line, a re-judged deal.
 
 The command reads the store into these shapes; the screens and JSON documents only format them.
-`Replanned` names what the renderer reads of a re-plan's outcome, so the renderer does not import
-the workflow (and, through it, the store).
+A re-judged deal is `records.Outcome`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from dealcoach.records import Touch, Verdict
 
 if TYPE_CHECKING:
     from dealcoach.answers.record import AnswersRecord
-    from dealcoach.records import StrategyChoice
 
 Row = Mapping[str, Any]
-
-
-class Replanned(Protocol):
-    """A deal judged and planned again: its verdict, strategy, plan and the decision before."""
-
-    @property
-    def verdict(self) -> Verdict: ...
-
-    @property
-    def strategy(self) -> StrategyChoice: ...
-
-    @property
-    def plan(self) -> list[dict[str, Any]]: ...
-
-    @property
-    def previous(self) -> dict[str, Any] | None: ...
 
 
 @dataclass(frozen=True)
