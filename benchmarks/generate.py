@@ -1,7 +1,7 @@
 """Realistic dealcoach pipelines for the benchmarks, written through the project's own store.
 
 Every deal goes the way a rep's deals go, through the same calls the commands make:
-`Store.save_interview` with generated `Answers` (what `qualify --answers` does), then
+`store.interviews.save` with generated `Answers` (what `qualify --answers` does), then
 `dealcoach.workflow.replan.replan`; then, day by day, the planned follow-ups that were sent (`mark_done` +
 `add_touch` + replan, as `dealcoach done` does) and replies, inbound calls and notes (`add_touch` +
 replan, as `dealcoach log` does), sometimes a second interview; finally most deals are closed
@@ -462,7 +462,7 @@ def cached(
             "seed": seed,
             "open_deals": open_deals,
             "generated_as_of": GEN_DAY.isoformat(),
-            "method": "real path: Store.save_interview + replan, done/log/close per deal",
+            "method": "real path: store.interviews.save + replan, done/log/close per deal",
             "stats": stats.__dict__,
             "counts": counts(partial),
             "bytes": partial.stat().st_size,

@@ -47,7 +47,7 @@ class Exchange:
         `created`); `due_by` keeps planned follow-ups due (or snoozed until) that day or before.
         `deal_columns` appends columns of the row's deal (the calendar wants the account).
 
-        `csv_kinds` (the `exporting.Kind` of each column) asks for CSV instead: SQLite writes each
+        `csv_kinds` (the `tables.Kind` of each column) asks for CSV instead: SQLite writes each
         row's line itself (`csv_lines.line_sql`), which is about twice as fast as handing 30 Python
         objects a row to the csv module. A row then comes as its line, UTF-8 `bytes` ending in
         CRLF; a row the SQL cannot write exactly (a NUL in a text cell, a value of an unexpected
