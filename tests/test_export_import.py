@@ -617,13 +617,11 @@ def _store_deals(path: Path, rows: list[dict[str, Any]]) -> None:
 
 def _sql_and_reference(path: Path) -> tuple[bytes, bytes, list[bool]]:
     """The export as the command writes it, as csv.writer writes it, and which lines SQL built."""
-    from dealcoach.commands.data import _write_csv
-
     with Store.open(path) as store:
         items = list(store.exchange.export_rows("deals", DEALS.names, csv_kinds=KINDS))
         values = list(store.exchange.export_rows("deals", DEALS.names))
     written = io.BytesIO()
-    assert _write_csv(written, DEALS, iter(items)) == len(values)
+    assert writing.write_csv(written, DEALS, iter(items)) == len(values)
     reference = io.StringIO(newline="")
     writer = csv.writer(reference)
     writer.writerow(DEALS.names)

@@ -1,7 +1,7 @@
 """What a CRM import will do: each checked row matched to its deal by external id, and the changes.
 
 Pure: the deals already imported from the CRM come in as rows, and the actions go back to the
-command, which writes them (or prints them for `--dry-run`).
+workflow (`workflow/exchange.py`), which writes them, or to the screen for `--dry-run`.
 """
 
 from __future__ import annotations

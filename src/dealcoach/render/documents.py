@@ -1,20 +1,21 @@
 """Every JSON document dealcoach prints, one serialiser per contract.
 
-These shapes are public contracts (`--json` of qualify, next, log, done, show, list and plan):
-tests assert them exactly, so a key changes here or nowhere. The documents are plain dicts written
-by `text.write_json`; nothing here imports rich.
+These shapes are public contracts (`--json` of qualify, next, log, done, show, list, plan and
+doctor): tests assert them exactly, so a key changes here or nowhere. The documents are plain
+dicts written by `text.write_json`; nothing here imports rich.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from dealcoach.records import Outcome, Touch, Verdict
-    from dealcoach.render.views import Card, PipelineLine
+    from dealcoach.render.views import Card, Check, PipelineLine
 
 Row = Mapping[str, Any]
 
@@ -259,3 +260,11 @@ def plan_json(deal: Row, plan: Sequence[Row]) -> dict[str, Any]:
         "strategy_why": deal.get("strategy_why"),
         "plan": [followup_json(row) for row in plan],
     }
+
+
+# -- doctor -----------------------------------------------------------------------------------------
+
+
+def doctor_json(checks: Sequence[Check]) -> dict[str, Any]:
+    """The `doctor --json` contract: healthy or not, and every check with its fix."""
+    return {"ok": all(c.ok for c in checks), "checks": [asdict(c) for c in checks]}

@@ -28,6 +28,18 @@ if TYPE_CHECKING:
 ACCOUNT_WIDTH = 24  # list: longer account names end in "…"; the rest of the line goes to "Bring"
 
 
+def pipeline_screen(
+    con: Console, lines: Sequence[PipelineLine], *, today: date, filtered: bool
+) -> None:
+    """`list`: the lines, or a friendly line when there are none; a status column only when
+    some deal is not open."""
+    if not lines:
+        empty_pipeline(con, filtered=filtered)
+        return
+    show_status = any(line.deal.get("status") != "open" for line in lines)
+    list_screen(con, lines, today=today, show_status=show_status)
+
+
 def list_screen(
     con: Console, lines: Sequence[PipelineLine], *, today: date, show_status: bool
 ) -> None:

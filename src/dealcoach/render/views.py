@@ -1,6 +1,6 @@
-"""The data a command hands to the renderer: one deal's card, a pipeline line, a re-judged deal.
+"""The data the renderer is handed: one deal's card, a pipeline line, a doctor's check.
 
-The command reads the store into these shapes; the screens and JSON documents only format them.
+The workflow reads the store into these shapes; the screens and JSON documents only format them.
 A re-judged deal is `records.Outcome`.
 """
 
@@ -62,3 +62,13 @@ def next_followup(planned: Sequence[Row]) -> Row | None:
     if not planned:
         return None
     return min(planned, key=lambda row: (effective_due(row), row["id"]))
+
+
+@dataclass
+class Check:
+    """One finding of `doctor`: what was looked at, whether it is fine, and how to fix it."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""

@@ -1,0 +1,152 @@
+"""Looking after the data: a safe copy of the database, and the doctor's checks.
+
+The doctor looks at the data folder, the database file (permissions, integrity, foreign keys,
+schema, journal), the settings and their holidays country, and the unfinished interviews; each
+finding says how to fix it. The checks are `render.views.Check` records, drawn by `render/care.py`.
+"""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dealcoach.render.views import Check
+
+if TYPE_CHECKING:
+    from dealcoach.workflow.context import Context
+
+
+def backup(context: Context, file: Path | None = None) -> tuple[Path, int]:
+    """Copy the database to FILE (default: a new file in backups/); returns where, and its size."""
+    from dealcoach.home import paths
+
+    dest = file or default_backup(paths.home() / "backups", context.today.isoformat())
+    with context.open_store() as store:
+        size = store.db.backup(dest)
+    return dest, size
+
+
+def default_backup(folder: Path, day: str) -> Path:
+    """`dealcoach-DAY.db`, or `dealcoach-DAY-2.db` and so on: a backup never replaces another."""
+    candidate = folder / f"dealcoach-{day}.db"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"dealcoach-{day}-{n}.db"
+        n += 1
+    return candidate
+
+
+def doctor(context: Context) -> list[Check]:
+    """Every check, in the order the screen lists them; healthy when all are ok."""
+    from dealcoach.home import paths
+
+    db = context.db_path
+    checks = [*_where(paths.home(), db), *_database(db)]
+    checks.extend(_settings(paths.config_path()))
+    drafts = sorted(paths.drafts_dir().glob("*.json")) if paths.drafts_dir().is_dir() else []
+    if drafts:
+        checks.append(
+            Check(
+                "drafts",
+                True,
+                f"{len(drafts)} unfinished interview(s) kept",
+                "dealcoach qualify --resume",
+            )
+        )
+    return checks
+
+
+def _where(home: Path, db: Path) -> list[Check]:
+    return [Check("data folder", True, str(home)), Check("database file", True, str(db))]
+
+
+def _database(db: Path) -> list[Check]:
+    from dealcoach.errors import DealcoachError
+    from dealcoach.store.store import Store
+
+    if not db.exists():
+        return [Check("database", False, f"no database yet at {db}", "run dealcoach qualify")]
+    found: list[Check] = []
+    mode = stat.S_IMODE(db.stat().st_mode)
+    found.append(
+        Check(
+            "permissions",
+            mode & 0o077 == 0,
+            f"{db.name} is {mode:04o}",
+            f"chmod 600 {db}" if mode & 0o077 else "",
+        )
+    )
+    try:
+        with Store.open(db) as store:
+            health = store.db.health()
+    except DealcoachError as exc:
+        found.append(
+            Check(
+                "database", False, exc.message, "restore a backup with --db, or move the file away"
+            )
+        )
+        return found
+    integrity_ok = health["integrity"] == ["ok"]
+    found.append(
+        Check(
+            "integrity",
+            integrity_ok,
+            "ok" if integrity_ok else "; ".join(health["integrity"][:3]),
+            "" if integrity_ok else "restore the newest backup (dealcoach backup makes them)",
+        )
+    )
+    fk_ok = health["foreign_key_problems"] == 0
+    found.append(
+        Check(
+            "foreign keys",
+            fk_ok,
+            "ok" if fk_ok else f"{health['foreign_key_problems']} rows point at missing rows",
+            "" if fk_ok else "restore the newest backup",
+        )
+    )
+    version_ok = health["schema_version"] == health["expected_schema_version"]
+    found.append(
+        Check(
+            "schema",
+            version_ok,
+            f"version {health['schema_version']}",
+            "" if version_ok else "upgrade dealcoach",
+        )
+    )
+    wal = health["journal_mode"] == "wal"
+    found.append(
+        Check(
+            "journal",
+            wal,
+            health["journal_mode"],
+            "" if wal else "open it once with dealcoach next",
+        )
+    )
+    found.append(Check("deals", True, f"{health['open_deals']} open of {health['deals']}"))
+    return found
+
+
+def _settings(config: Path) -> list[Check]:
+    from dealcoach.errors import DealcoachError
+    from dealcoach.home.config import load_settings
+    from dealcoach.home.holidays import known_country
+
+    try:
+        settings = load_settings(config)
+    except DealcoachError as exc:
+        return [Check("config", False, exc.message, f"fix or remove {config}")]
+    detail = f"{config}" if config.exists() else "defaults (no config.toml)"
+    checks = [Check("config", True, detail)]
+    if not known_country(settings.country):
+        checks.append(
+            Check(
+                "holidays",
+                False,
+                f"country {settings.country!r} is not known to the holidays library",
+                f"set country to an ISO code such as US, GB, FR in {config}",
+            )
+        )
+    else:
+        checks.append(Check("holidays", True, f"public holidays of {settings.country}"))
+    return checks
