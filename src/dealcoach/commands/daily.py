@@ -246,13 +246,13 @@ def snooze(
     from dealcoach.workflow import touches
 
     day = _future_date(until, span, ctx.obj.today, what="snooze")
-    done = touches.snooze(ctx.obj, target, day)
+    snoozed = touches.snooze(ctx.obj, target, day)
     snoozed_screen(
         render.console(),
-        done.until,
-        followup_id=done.followup_id,
-        deal_id=done.deal_id,
-        account=done.account,
+        snoozed.until,
+        followup_id=snoozed.followup_id,
+        deal_id=snoozed.deal_id,
+        account=snoozed.account,
     )
 
 
