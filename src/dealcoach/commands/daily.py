@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dealcoach.commands.options import JsonOpt, pick
 from dealcoach.vocabulary import StopReason, TouchKind
+
+if TYPE_CHECKING:
+    from dealcoach.workflow.touches import Touched
 
 OUTCOMES: dict[str, str | None] = {
     "won": "won",
@@ -213,7 +216,7 @@ def log(
     _report_touch(touched, json_out=json_out)
 
 
-def _report_touch(touched: Any, *, json_out: bool) -> None:
+def _report_touch(touched: Touched, *, json_out: bool) -> None:
     from dealcoach.render import text as render
     from dealcoach.render.documents import touch_json
     from dealcoach.render.touches import touch_screen
