@@ -557,3 +557,50 @@ def test_tier_rules_hold(morning: tuple[date, list[DueItem]]) -> None:
             assert item.due < today
         if ranked.tier in (4, 5):
             assert item.due == today
+
+
+# -- what a stored row lacks ------------------------------------------------------------------
+
+
+def _stored(**facts: Any) -> DueItem:
+    """`DueItem.with_defaults` from the facts of `due_item()`, some of them replaced."""
+    base = due_item()
+    known = {name: getattr(base, name) for name in base.__dataclass_fields__}
+    return DueItem.with_defaults(**{**known, **facts})
+
+
+@pytest.mark.parametrize(
+    ("missing", "expected"),
+    [
+        ({"stage": None}, {"stage": "lead"}),
+        ({"stage": ""}, {"stage": "lead"}),
+        ({"decision": None}, {"decision": "pursue"}),
+        ({"confidence": None}, {"confidence": 0.5}),
+        ({"strategy": None}, {"strategy": "decision_support"}),
+        ({"who": None}, {"who": ""}),
+        (
+            {"stage": None, "decision": None, "confidence": None, "strategy": None},
+            {
+                "stage": "lead",
+                "decision": "pursue",
+                "confidence": 0.5,
+                "strategy": "decision_support",
+            },
+        ),
+    ],
+)
+def test_a_row_without_deal_facts_ranks_as_a_lead_pursued_at_even_odds(
+    missing: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    assert _stored(**missing) == replace(due_item(), **expected)
+
+
+@pytest.mark.parametrize(
+    "known",
+    [
+        {"confidence": 0.0},  # a judged zero is not "unknown"
+        {"stage": "closing", "decision": "let_go", "strategy": "selectivity", "confidence": 1.0},
+    ],
+)
+def test_known_deal_facts_are_kept(known: dict[str, Any]) -> None:
+    assert _stored(**known) == replace(due_item(), **known)

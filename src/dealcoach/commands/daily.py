@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dealcoach.commands.options import JsonOpt, pick
 from dealcoach.vocabulary import StopReason, TouchKind
 
-DECIDE_LINES = 6  # deals to decide on shown each morning; --all shows them all
+if TYPE_CHECKING:
+    from dealcoach.workflow.touches import Touched
+
 OUTCOMES: dict[str, str | None] = {
     "won": "won",
     "lost": "lost",
@@ -78,95 +79,36 @@ def next_(
     json_out: JsonOpt = False,
 ) -> None:
     """The morning agenda: what to send today and what to bring, what is overdue, what to let go."""
-    from dealcoach.domain import agenda
-    from dealcoach.home import paths
     from dealcoach.render import text as render
     from dealcoach.render.documents import next_json
-    from dealcoach.render.morning import next_screen
-    from dealcoach.store.store import Store
+    from dealcoach.render.morning import DECIDE_LINES, next_screen
+    from dealcoach.workflow.morning import morning
 
-    g = ctx.obj
-    today: date = g.today
-    settings = g.settings
-    with Store.open(paths.db_path(g.db)) as store:
-        changes = []
-        stale_ids = store.morning.deals_to_rejudge(today)
-        overdue_ids = store.morning.deals_with_overdue(today) if replan else []
-        if stale_ids or overdue_ids:
-            from dealcoach.workflow.replan import (
-                replan as replan_deal,  # the domain, only when needed
-            )
-
-            with store.db.write():
-                for deal_id in sorted(set(stale_ids) | set(overdue_ids)):
-                    outcome = replan_deal(
-                        store,
-                        deal_id,
-                        today,
-                        settings,
-                        g.calendar,
-                        reschedule=deal_id in overdue_ids,
-                    )
-                    if outcome.previous is not None:
-                        changes.append((store.deals.get(deal_id), outcome))
-        rows = store.morning.due_followups(today)
-        decided = store.morning.decided_deals(today, announce_days=agenda.ANNOUNCE_DAYS)
-        decided_ids = {row["id"] for row in decided}
-        stale = [
-            row
-            for row in agenda.stale(
-                store.morning.stale_candidates(today), today, settings.stale_days
-            )
-            if row["id"] not in decided_ids
-        ]
-        unqualified = store.morning.unqualified_deals()
-        next_due = None if rows else store.morning.next_due_date(today)
-        has_deals = bool(rows or decided or stale or unqualified) or bool(store.deals.all("open"))
-    items = [_due_item(row, settings) for row in rows]
-    ranked = agenda.rank(items, today, g.calendar)
-    shown, more = agenda.split(ranked, None if all_ else limit)
+    found = morning(ctx.obj, limit=None if all_ else limit, replan=replan)
     if json_out:
-        render.write_json(next_json(today, shown, decided, stale, unqualified, next_due))
+        render.write_json(
+            next_json(
+                found.today,
+                found.shown,
+                found.decided,
+                found.stale,
+                found.unqualified,
+                found.next_due,
+            )
+        )
         return
     next_screen(
         render.console(),
-        today=today,
-        shown=shown,
-        more=more,
-        decided=decided,
-        stale=stale,
-        unqualified=unqualified,
-        next_due=next_due,
-        changes=changes,
-        has_deals=has_deals,
+        today=found.today,
+        shown=found.shown,
+        more=found.more,
+        decided=found.decided,
+        stale=found.stale,
+        unqualified=found.unqualified,
+        next_due=found.next_due,
+        changes=found.changes,
+        has_deals=found.has_deals,
         decide_limit=None if all_ else DECIDE_LINES,
-    )
-
-
-def _due_item(row: dict[str, Any], settings: Any) -> Any:
-    from decimal import Decimal
-
-    from dealcoach.domain.agenda import DueItem
-
-    amount = Decimal(row["value"]) if row["value"] is not None else None
-    value = settings.in_home(amount, row["currency"])
-    return DueItem(
-        followup_id=row["id"],
-        deal_id=row["deal_id"],
-        account=row["account"],
-        due=date.fromisoformat(row["due"]),
-        purpose=row["purpose"],
-        bring=row["bring"],
-        milestone=row["milestone"],
-        milestone_date=date.fromisoformat(row["milestone_date"]) if row["milestone_date"] else None,
-        channel=row["channel"],
-        who=row["who"] or "",
-        value=value,
-        stage=row["stage"] or "lead",
-        decision=row["decision"] or "pursue",
-        confidence=float(row["confidence"] if row["confidence"] is not None else 0.5),
-        strategy=row["resolved_strategy"] or "decision_support",
-        decision_date=date.fromisoformat(row["decision_date"]) if row["decision_date"] else None,
     )
 
 
@@ -192,40 +134,13 @@ def done(
     json_out: JsonOpt = False,
 ) -> None:
     """A planned follow-up was sent: record it; the plan and the verdict update."""
-    from dealcoach.domain.followup_keys import FollowUpKey
-    from dealcoach.home import paths
-    from dealcoach.records import Touch
-    from dealcoach.store.store import Store
-    from dealcoach.vocabulary import TouchKind
-    from dealcoach.workflow.replan import replan
+    from dealcoach.workflow import touches
 
-    g = ctx.obj
-    today: date = g.today
-    on = _past_date(date_, today)
-    settings = g.settings
-    with Store.open(paths.db_path(g.db)) as store:
-        fid = store.plans.resolve_followup(followup)
-        with store.db.write():
-            row = store.plans.mark_done(fid, on=on, today=today)
-            kind = (
-                TouchKind(row["channel"]) if row["channel"] in ("email", "call") else TouchKind.note
-            )
-            touch = Touch(
-                date=on,
-                kind=kind,
-                replied=replied,
-                who=who if who is not None else (row["who"] or ""),
-                note=note or "",
-                followup_key=row["key"],
-            )
-            touch_id = store.plans.add_touch(row["deal_id"], touch, followup_id=fid)
-            if row["purpose"] == "owe":
-                owed = FollowUpKey.parse(row["key"]).touch_id
-                store.plans.close_owes(row["deal_id"], on=on, touch_id=owed)
-            if delivered:
-                store.plans.close_owes(row["deal_id"], on=on)
-            outcome = replan(store, row["deal_id"], today, settings, g.calendar)
-        _report_touch(store, touch_id, outcome, json_out=json_out, followup_row=row)
+    on = _past_date(date_, ctx.obj.today)
+    touched = touches.done(
+        ctx.obj, followup, on=on, replied=replied, who=who, note=note, delivered=delivered
+    )
+    _report_touch(touched, json_out=json_out)
 
 
 def log(
@@ -273,13 +188,9 @@ def log(
     """Record a touch, a reply or a note; the plan and the verdict update."""
     from dealcoach.dates import parse_date
     from dealcoach.errors import BadInput
-    from dealcoach.home import paths
-    from dealcoach.records import Touch
-    from dealcoach.store.store import Store
-    from dealcoach.workflow.replan import replan
+    from dealcoach.workflow import touches
 
-    g = ctx.obj
-    today: date = g.today
+    today: date = ctx.obj.today
     on = _past_date(date_, today)
     away = parse_date(away_until, today) if away_until else None
     signal_until = parse_date(until, today) if until else None
@@ -287,42 +198,33 @@ def log(
         raise BadInput(
             "--until goes with --signal (e.g. --signal lost_funding --until 'in 3 months')"
         )
-    settings = g.settings
-    with Store.open(paths.db_path(g.db)) as store:
-        deal_id = store.deals.resolve(deal)
-        touch = Touch(
-            date=on,
-            kind=kind,
-            inbound=inbound,
-            replied=replied,
-            who=who or "",
-            note=note or "",
-            owe=owe or "",
-            away_until=away,
-            signal=signal,
-            signal_until=signal_until,
-        )
-        with store.db.write():
-            if delivered:
-                store.plans.close_owes(deal_id, on=on)
-            touch_id = store.plans.add_touch(deal_id, touch)
-            outcome = replan(store, deal_id, today, settings, g.calendar)
-        _report_touch(store, touch_id, outcome, json_out=json_out)
+    touched = touches.log(
+        ctx.obj,
+        deal,
+        kind=kind,
+        on=on,
+        inbound=inbound,
+        replied=replied,
+        who=who,
+        note=note,
+        owe=owe,
+        away_until=away,
+        signal=signal,
+        signal_until=signal_until,
+        delivered=delivered,
+    )
+    _report_touch(touched, json_out=json_out)
 
 
-def _report_touch(
-    store: Any, touch_id: int, outcome: Any, *, json_out: bool, followup_row: Any = None
-) -> None:
+def _report_touch(touched: Touched, *, json_out: bool) -> None:
     from dealcoach.render import text as render
     from dealcoach.render.documents import touch_json
     from dealcoach.render.touches import touch_screen
 
-    touch = store.plans.touch(touch_id)
-    deal = store.deals.get(outcome.deal_id)
     if json_out:
-        render.write_json(touch_json(touch, outcome.deal_id, outcome))
+        render.write_json(touch_json(touched.touch, touched.outcome.deal_id, touched.outcome))
         return
-    touch_screen(render.console(), touch, deal, outcome, followup_row)
+    touch_screen(render.console(), touched.touch, touched.deal, touched.outcome, touched.followup)
 
 
 # -- snooze, keep, close ------------------------------------------------------------------------
@@ -342,26 +244,19 @@ def snooze(
     ] = None,
 ) -> None:
     """Quiet a deal (the buyer said 'after Dec 15') or one follow-up until a date."""
-    from dealcoach.home import paths
-    from dealcoach.store.store import Store
-    from dealcoach.workflow.replan import replan
+    from dealcoach.render import text as render
+    from dealcoach.render.touches import snoozed_screen
+    from dealcoach.workflow import touches
 
-    g = ctx.obj
-    today: date = g.today
-    day = _future_date(until, span, today, what="snooze")
-    settings = g.settings
-    with Store.open(paths.db_path(g.db)) as store, store.db.write():
-        if re.fullmatch(r"[fF]\d+", target.strip()):
-            fid = store.plans.resolve_followup(target)
-            store.plans.snooze_followup(fid, day, today=today)
-            replan(store, store.plans.followup(fid)["deal_id"], today, settings, g.calendar)
-            label = f"F{fid}"
-        else:
-            deal_id = store.deals.resolve(target)
-            store.plans.snooze_deal(deal_id, day)
-            replan(store, deal_id, today, settings, g.calendar)
-            label = f"D{deal_id} {store.deals.get(deal_id)['account']}"
-    _say(f"snoozed {label} until {day:%a %Y-%m-%d}")
+    day = _future_date(until, span, ctx.obj.today, what="snooze")
+    snoozed = touches.snooze(ctx.obj, target, day)
+    snoozed_screen(
+        render.console(),
+        snoozed.until,
+        followup_id=snoozed.followup_id,
+        deal_id=snoozed.deal_id,
+        account=snoozed.account,
+    )
 
 
 def keep(
@@ -374,16 +269,13 @@ def keep(
     ],
 ) -> None:
     """Keep a deal the verdict would let go: no reminder about it until the date."""
-    from dealcoach.home import paths
-    from dealcoach.store.store import Store
+    from dealcoach.render import text as render
+    from dealcoach.render.touches import kept_screen
+    from dealcoach.workflow import touches
 
-    g = ctx.obj
-    day = _future_date(until, None, g.today, what="keep")
-    with Store.open(paths.db_path(g.db)) as store:
-        deal_id = store.deals.resolve(deal)
-        store.plans.keep_deal(deal_id, day)
-        account = store.deals.get(deal_id)["account"]
-    _say(f"kept D{deal_id} {account}; quiet about it until {day:%a %Y-%m-%d}")
+    day = _future_date(until, None, ctx.obj.today, what="keep")
+    kept = touches.keep(ctx.obj, deal, day)
+    kept_screen(render.console(), kept.deal_id, kept.account, kept.until)
 
 
 def close(
@@ -393,25 +285,11 @@ def close(
     reason: Annotated[str | None, typer.Option("--reason", help="Why, in a few words.")] = None,
 ) -> None:
     """Close a deal as won, lost or let go; its follow-ups are dropped and it leaves next."""
-    from dealcoach.errors import BadInput
-    from dealcoach.home import paths
-    from dealcoach.store.store import Store
-
-    g = ctx.obj
-    status = pick("outcome", outcome, OUTCOMES)
-    with Store.open(paths.db_path(g.db)) as store:
-        deal_id = store.deals.resolve(deal)
-        row = store.deals.get(deal_id)
-        if row["status"] != "open":
-            raise BadInput(f"D{deal_id} is already closed ({row['status']}); nothing changed")
-        dropped = store.deals.close(deal_id, status, reason=reason or "", on=g.today)
-    extra = f"; {dropped} follow-up(s) dropped" if dropped else ""
-    _say(f"closed D{deal_id} {row['account']} as {status.replace('_', ' ')}{extra}")
-
-
-def _say(text: str) -> None:
-    from rich.text import Text
-
     from dealcoach.render import text as render
+    from dealcoach.render.touches import closed_screen
+    from dealcoach.workflow import touches
 
-    render.console().print(Text(render.clean(text)), soft_wrap=True)
+    status = pick("outcome", outcome, OUTCOMES)
+    assert status is not None  # every outcome names a status
+    closed = touches.close(ctx.obj, deal, status, reason=reason)
+    closed_screen(render.console(), closed.deal_id, closed.account, closed.status, closed.dropped)

@@ -40,6 +40,10 @@ from dealcoach.domain.workdays import WorkCalendar
 
 __all__ = [
     "ANNOUNCE_DAYS",
+    "DEFAULT_CONFIDENCE",
+    "DEFAULT_DECISION",
+    "DEFAULT_STAGE",
+    "DEFAULT_STRATEGY",
     "OVERDUE_CAP",
     "STAGE_ODDS",
     "STEP_WINDOW",
@@ -59,6 +63,12 @@ VALUE_HALF = Decimal(50_000)  # the value that scores 0.5: big deals count more,
 # Calendar days a new nurture verdict stays announced on the morning screen: a week, so a rep who
 # skips a few mornings still sees it (a let-go stays listed until the rep acts on it).
 ANNOUNCE_DAYS = 7
+# What the ranking assumes for what a deal does not say yet (a deal imported and never judged):
+# the first stage, pursued, even confidence, the strategy for a deal we know little about.
+DEFAULT_STAGE = "lead"
+DEFAULT_DECISION = "pursue"
+DEFAULT_CONFIDENCE = 0.5
+DEFAULT_STRATEGY = "decision_support"
 STAGE_ODDS: dict[str, float] = {
     "lead": 0.1,
     "qualified": 0.2,
@@ -99,6 +109,47 @@ class DueItem:
     confidence: float  # 0..1
     strategy: str  # acceleration | decision_support | selectivity
     decision_date: date | None
+
+    @classmethod
+    def with_defaults(
+        cls,
+        *,
+        followup_id: int,
+        deal_id: int,
+        account: str,
+        due: date,
+        purpose: str,
+        bring: str,
+        milestone: str | None,
+        milestone_date: date | None,
+        channel: str,
+        who: str | None,
+        value: Decimal | None,
+        stage: str | None,
+        decision: str | None,
+        confidence: float | None,
+        strategy: str | None,
+        decision_date: date | None,
+    ) -> DueItem:
+        """An item from stored facts, some of them missing: the defaults above fill the gaps."""
+        return cls(
+            followup_id=followup_id,
+            deal_id=deal_id,
+            account=account,
+            due=due,
+            purpose=purpose,
+            bring=bring,
+            milestone=milestone,
+            milestone_date=milestone_date,
+            channel=channel,
+            who=who or "",
+            value=value,
+            stage=stage or DEFAULT_STAGE,
+            decision=decision or DEFAULT_DECISION,
+            confidence=float(confidence if confidence is not None else DEFAULT_CONFIDENCE),
+            strategy=strategy or DEFAULT_STRATEGY,
+            decision_date=decision_date,
+        )
 
 
 @dataclass(frozen=True)
@@ -301,7 +352,7 @@ def stale(
     found = []
     for row in candidates:
         quiet = (today - date.fromisoformat(row["last_touch"])).days
-        allowed = limits.get(row["stage"] or "lead", 30)
+        allowed = limits.get(row["stage"] or DEFAULT_STAGE, 30)
         if quiet > allowed:
             found.append({**row, "quiet_days": quiet, "allowed": allowed})
     return found

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from dealcoach.records import Outcome
 
+DECIDE_LINES = 6  # deals to decide on shown each morning; --all shows them all
 DECIDE_WORD = {"let_go": "LET GO", "nurture": "NURTURE"}
 
 

@@ -1,7 +1,9 @@
-"""The qualify screen, and the plan table and verdict block that `show` and `plan` reuse."""
+"""The qualify screen, its notes on stderr, and the plan table and verdict block that `show` and
+`plan` reuse."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -142,3 +144,19 @@ def verdict_block(con: Console, verdict: Verdict) -> None:
         row.append(reason.signal, style="bold")
         row.append("  " + clean(reason.detail))
         con.print(row)
+
+
+class QualifyNotes:
+    """The notes `qualify` writes on stderr on the way, before its result."""
+
+    def same_account(self, account: str, deal_ids: list[int]) -> None:
+        ids = ", ".join(deal_ref(deal_id) for deal_id in deal_ids)
+        sys.stderr.write(
+            f"dealcoach: note: {clean(account)} already has {ids}; this creates a new deal "
+            f"(to re-qualify, run dealcoach qualify {ids.split(',')[0]} --answers FILE)\n"
+        )
+
+    def reopened(self, deal_id: int) -> None:
+        sys.stderr.write(
+            f"dealcoach: note: {deal_ref(deal_id)} was closed; qualifying it reopens it\n"
+        )

@@ -1,8 +1,10 @@
-"""The screen of `log` and `done`: the touch recorded, the verdict's change, the next follow-up."""
+"""The screens of the day's writes: `log` and `done` (the touch recorded, the verdict's change, the
+next follow-up), and the one line of `snooze`, `keep` and `close`."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from dealcoach.render.text import DECISION_STYLE, clean, deal_ref, followup_ref, short_day
@@ -54,3 +56,31 @@ def touch_screen(
         con.print(upcoming)
     else:
         con.print(Text("nothing planned for this deal now", style="dim"))
+
+
+def snoozed_screen(
+    con: Console, until: date, *, followup_id: int | None, deal_id: int | None, account: str
+) -> None:
+    """One follow-up (`F37`) or a whole deal (`D12 Acme`) quiet until the date."""
+    if followup_id is not None:
+        label = followup_ref(followup_id)
+    else:
+        assert deal_id is not None
+        label = f"{deal_ref(deal_id)} {account}"
+    _line(con, f"snoozed {label} until {until:%a %Y-%m-%d}")
+
+
+def kept_screen(con: Console, deal_id: int, account: str, until: date) -> None:
+    _line(con, f"kept {deal_ref(deal_id)} {account}; quiet about it until {until:%a %Y-%m-%d}")
+
+
+def closed_screen(con: Console, deal_id: int, account: str, status: str, dropped: int) -> None:
+    extra = f"; {dropped} follow-up(s) dropped" if dropped else ""
+    _line(con, f"closed {deal_ref(deal_id)} {account} as {status.replace('_', ' ')}{extra}")
+
+
+def _line(con: Console, text: str) -> None:
+    """One line of plain text: the account inside it is escaped like every user text."""
+    from rich.text import Text
+
+    con.print(Text(clean(text)), soft_wrap=True)

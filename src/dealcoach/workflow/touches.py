@@ -1,0 +1,190 @@
+"""What happens during the day: a follow-up sent (`done`), a touch logged (`log`), a deal or a
+follow-up snoozed, a deal kept or closed. Each writes once, re-plans where the plan depends on it,
+and returns what the screen reports (docs/ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from dealcoach.vocabulary import TouchKind
+
+if TYPE_CHECKING:
+    from dealcoach.records import Outcome, Touch
+    from dealcoach.store.connection import Row
+    from dealcoach.store.store import Store
+    from dealcoach.vocabulary import StopReason
+    from dealcoach.workflow.context import Context
+
+_FOLLOWUP_ID = re.compile(r"[fF]\d+")
+
+
+@dataclass(frozen=True)
+class Touched:
+    """A touch recorded, as stored, with the deal's new verdict and plan."""
+
+    touch: Touch
+    deal: Row
+    outcome: Outcome
+    followup: Row | None  # the follow-up `done` marked sent; None for `log`
+
+
+@dataclass(frozen=True)
+class Snoozed:
+    """One follow-up (`followup_id`) or a whole deal (`deal_id`, `account`) quiet until a date."""
+
+    until: date
+    followup_id: int | None = None
+    deal_id: int | None = None
+    account: str = ""
+
+
+@dataclass(frozen=True)
+class Kept:
+    deal_id: int
+    account: str
+    until: date
+
+
+@dataclass(frozen=True)
+class Closed:
+    deal_id: int
+    account: str
+    status: str  # won | lost | let_go
+    dropped: int  # planned follow-ups dropped with it
+
+
+def done(
+    ctx: Context,
+    followup: str,
+    *,
+    on: date,
+    replied: bool,
+    who: str | None,
+    note: str | None,
+    delivered: bool,
+) -> Touched:
+    """A planned follow-up was sent: it is frozen, the touch recorded, what it owed closed."""
+    from dealcoach.domain.followup_keys import FollowUpKey
+    from dealcoach.records import Touch
+    from dealcoach.workflow.replan import replan
+
+    today = ctx.today
+    settings = ctx.settings
+    with ctx.open_store() as store:
+        fid = store.plans.resolve_followup(followup)
+        with store.db.write():
+            row = store.plans.mark_done(fid, on=on, today=today)
+            touch = Touch(
+                date=on,
+                kind=_kind_of(row["channel"]),
+                replied=replied,
+                who=who if who is not None else (row["who"] or ""),
+                note=note or "",
+                followup_key=row["key"],
+            )
+            touch_id = store.plans.add_touch(row["deal_id"], touch, followup_id=fid)
+            if row["purpose"] == "owe":
+                owed = FollowUpKey.parse(row["key"]).touch_id
+                store.plans.close_owes(row["deal_id"], on=on, touch_id=owed)
+            if delivered:
+                store.plans.close_owes(row["deal_id"], on=on)
+            outcome = replan(store, row["deal_id"], today, settings, ctx.calendar)
+        return _touched(store, touch_id, outcome, followup=row)
+
+
+def _kind_of(channel: str) -> TouchKind:
+    """A sent email or call is that; a task done is a note."""
+    return TouchKind(channel) if channel in ("email", "call") else TouchKind.note
+
+
+def log(
+    ctx: Context,
+    deal: str,
+    *,
+    kind: TouchKind,
+    on: date,
+    inbound: bool,
+    replied: bool,
+    who: str | None,
+    note: str | None,
+    owe: str | None,
+    away_until: date | None,
+    signal: StopReason | None,
+    signal_until: date | None,
+    delivered: bool,
+) -> Touched:
+    """A touch, a reply or a note: recorded, then the deal re-planned in the same write."""
+    from dealcoach.records import Touch
+    from dealcoach.workflow.replan import replan
+
+    today = ctx.today
+    settings = ctx.settings
+    with ctx.open_store() as store:
+        deal_id = store.deals.resolve(deal)
+        touch = Touch(
+            date=on,
+            kind=kind,
+            inbound=inbound,
+            replied=replied,
+            who=who or "",
+            note=note or "",
+            owe=owe or "",
+            away_until=away_until,
+            signal=signal,
+            signal_until=signal_until,
+        )
+        with store.db.write():
+            if delivered:
+                store.plans.close_owes(deal_id, on=on)
+            touch_id = store.plans.add_touch(deal_id, touch)
+            outcome = replan(store, deal_id, today, settings, ctx.calendar)
+        return _touched(store, touch_id, outcome, followup=None)
+
+
+def _touched(store: Store, touch_id: int, outcome: Outcome, *, followup: Row | None) -> Touched:
+    """The touch read back as stored, and the deal as it is now."""
+    touch = store.plans.touch(touch_id)
+    return Touched(touch, store.deals.get(outcome.deal_id), outcome, followup)
+
+
+def snooze(ctx: Context, target: str, until: date) -> Snoozed:
+    """Quiet one follow-up (`F37`) or a whole deal until a date; the deal is re-planned."""
+    from dealcoach.workflow.replan import replan
+
+    today = ctx.today
+    settings = ctx.settings
+    with ctx.open_store() as store, store.db.write():
+        if _FOLLOWUP_ID.fullmatch(target.strip()):
+            fid = store.plans.resolve_followup(target)
+            store.plans.snooze_followup(fid, until, today=today)
+            replan(store, store.plans.followup(fid)["deal_id"], today, settings, ctx.calendar)
+            return Snoozed(until, followup_id=fid)
+        deal_id = store.deals.resolve(target)
+        store.plans.snooze_deal(deal_id, until)
+        replan(store, deal_id, today, settings, ctx.calendar)
+        return Snoozed(until, deal_id=deal_id, account=store.deals.get(deal_id)["account"])
+
+
+def keep(ctx: Context, deal: str, until: date) -> Kept:
+    """The rep keeps a deal the verdict would let go: no reminder about it until the date."""
+    with ctx.open_store() as store:
+        deal_id = store.deals.resolve(deal)
+        store.plans.keep_deal(deal_id, until)
+        account = store.deals.get(deal_id)["account"]
+    return Kept(deal_id, account, until)
+
+
+def close(ctx: Context, deal: str, status: str, *, reason: str | None) -> Closed:
+    """Close an open deal; its planned follow-ups are dropped. Closing it twice is refused."""
+    from dealcoach.errors import BadInput
+
+    with ctx.open_store() as store:
+        deal_id = store.deals.resolve(deal)
+        row = store.deals.get(deal_id)
+        if row["status"] != "open":
+            raise BadInput(f"D{deal_id} is already closed ({row['status']}); nothing changed")
+        dropped = store.deals.close(deal_id, status, reason=reason or "", on=ctx.today)
+    return Closed(deal_id, row["account"], status, dropped)
