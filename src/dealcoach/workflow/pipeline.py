@@ -1,7 +1,7 @@
 """What `show`, `list` and `plan` read: one deal's card, the pipeline's lines, one deal's plan.
 
 Read-only: each opens the store, reads the rows into the shapes the screens and JSON documents
-take (`render/views.py`), and closes it. `plan --ics` also writes the deal's calendar file
+take (`render/views.py`), and closes it. Each judges as of its today (`workflow/judging.py`). `plan --ics` also writes the deal's calendar file
 (`workflow/exchange.py`). Nothing heavy at import time: `show` and `list` start fast.
 """
 
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dealcoach.vocabulary import STAGES
+from dealcoach.workflow.judging import as_of_today, verdict_today
 
 if TYPE_CHECKING:
     from dealcoach.render.views import Card, PipelineLine, Row
@@ -27,14 +28,16 @@ def card(context: Context, deal: str) -> Card:
 
     with context.open_store() as store:
         deal_id = store.deals.resolve(deal)
+        row = store.deals.get(deal_id)
+        judged = verdict_today(store, row, context)
         return Card(
-            deal=store.deals.get(deal_id),
+            deal=as_of_today(row, judged, context.today),
             answers=store.interviews.latest_record(deal_id),
             stakeholders=store.interviews.stakeholders(deal_id),
             steps=store.interviews.steps(deal_id),
             plan=store.plans.planned(deal_id),
             touches=store.plans.touches(deal_id),
-            verdict=store.plans.stored_verdict(deal_id),
+            verdict=judged,
             interviews=store.interviews.all(deal_id),
         )
 
@@ -69,6 +72,7 @@ def pipeline(
         ]
         lines = []
         for row in rows:
+            row = as_of_today(row, verdict_today(store, row, context), context.today)
             planned = store.plans.planned(row["id"])
             lines.append(views.PipelineLine(row, views.next_followup(planned), len(planned)))
     lines.sort(key=SORT_KEYS[sort])
@@ -88,7 +92,8 @@ def deal_plan(context: Context, deal: str, ics: Path | None = None) -> DealPlan:
     """One deal's plan; with `ics`, every follow-up of the deal as a calendar file too."""
     with context.open_store() as store:
         deal_id = store.deals.resolve(deal)
-        row = store.deals.get(deal_id)
+        stored = store.deals.get(deal_id)
+        row = as_of_today(stored, verdict_today(store, stored, context), context.today)
         planned = store.plans.planned(deal_id)
         written = None
         if ics is not None:
