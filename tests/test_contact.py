@@ -108,3 +108,33 @@ def test_touches_sent_during_a_pause_are_not_attempts() -> None:
     assert _silence([20, 10, 4], 3, snoozed_until=TODAY - timedelta(days=5)) == contact.Silence(
         ghosted=False
     )
+
+
+def test_an_away_notice_is_a_pause_never_an_answer() -> None:
+    # an auto-reply logged as inbound with --away-until: the count goes on, the reply date stays
+    auto_reply = Touch(
+        TODAY - timedelta(days=3),
+        TouchKind.email,
+        inbound=True,
+        away_until=TODAY - timedelta(days=1),
+    )
+    assert _silence([20, 10, 4], 3, auto_reply) == contact.Silence(ghosted=True)
+    facts = facts_for(deal("outbound"), (auto_reply,))
+    state = contact.contact_state(facts, WorkCalendar())
+    assert not state.answered and state.last_two_way == facts.created
+    assert state.attempts == ()  # nor is it an attempt of ours
+
+
+def test_the_state_names_the_pause_that_held_back_the_count() -> None:
+    held = Touch(TODAY - timedelta(days=20), TouchKind.email, id=1)
+    counted = Touch(TODAY - timedelta(days=5), TouchKind.email, id=2)
+    away = Touch(
+        TODAY - timedelta(days=21), TouchKind.note, away_until=TODAY - timedelta(days=10), id=3
+    )
+    facts = facts_for(deal("outbound"), (held, counted, away))
+    state = contact.contact_state(facts, WorkCalendar())
+    assert state.attempts == (counted,)
+    assert state.shifted_by is not None
+    assert state.shifted_by.why == f"the contact was away until {TODAY - timedelta(days=10)}"
+    unshifted = contact.contact_state(facts_for(deal("outbound"), (held, counted)), WorkCalendar())
+    assert unshifted.shifted_by is None and len(unshifted.attempts) == 2

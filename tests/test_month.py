@@ -314,7 +314,7 @@ def test_a_month_of_mornings(rep: Rep) -> None:
     [let_go] = am.doc["let_go"]
     assert let_go["reasons"][0] == {
         "signal": "ghosted",
-        "detail": "3 follow-ups unanswered since 2026-11-24",
+        "detail": "last answer 2026-11-23; 3 follow-ups unanswered since 2026-11-24",
     }
     assert let_go["since"] == "2026-12-07"
     assert rep.announced == [("2026-12-07", D2, "pursue", "let_go")]

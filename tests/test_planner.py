@@ -150,7 +150,10 @@ def test_silence_after_the_ceiling_lets_go_and_plans_nothing() -> None:
     judged, made = run(doc, touches)
     assert judged.decision is Decision.let_go
     ghosted = next(r for r in judged.reasons if r.signal == "ghosted")
-    assert ghosted.detail == f"3 follow-ups unanswered since {(TODAY - timedelta(days=20))}"
+    assert (
+        ghosted.detail
+        == f"no answer yet; 3 follow-ups unanswered since {(TODAY - timedelta(days=20))}"
+    )
     assert made.followups == ()
 
 

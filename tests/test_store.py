@@ -521,6 +521,25 @@ def test_facts_collect_what_the_domain_reads(store: Store) -> None:
     assert store.plans.facts(ids[1], home_currency="GBP").median_value is None
 
 
+def test_facts_carry_the_current_decision_date_and_whether_the_deal_is_open(
+    store: Store,
+) -> None:
+    deal_id = store.interviews.save(
+        answers(when={"decision_date": "2026-12-15"}), today=TODAY, kind="full"
+    )
+    assert store.plans.facts(deal_id, home_currency="USD").decision_date == date(2026, 12, 15)
+    assert store.plans.facts(deal_id, home_currency="USD").is_open
+    # a CRM moved it: the verdict reads the new date, as the deal's row holds it
+    with store.db.write():
+        store.db.update("deals", deal_id, {"decision_date": "2027-01-20"})
+        store.interviews.record_decision_date(deal_id, date(2027, 1, 20), today=TODAY)
+    facts = store.plans.facts(deal_id, home_currency="USD")
+    assert facts.decision_date == date(2027, 1, 20)
+    assert facts.answers is not None and facts.answers.when.decision_date == date(2027, 1, 20)
+    store.deals.close(deal_id, "lost", reason="", on=TODAY)
+    assert not store.plans.facts(deal_id, home_currency="USD").is_open
+
+
 # --------------------------------------------------------------------------- names
 
 

@@ -34,12 +34,15 @@ class Touch:
 
     @property
     def two_way(self) -> bool:
+        """The buyer answered or met us. An away notice (an auto-reply) is a pause, never that."""
+        if self.away_until is not None:
+            return False
         return self.inbound or self.replied or self.kind is TouchKind.meeting
 
     @property
     def outbound_attempt(self) -> bool:
         """An outbound email or call: the touches that can go unanswered."""
-        return not self.two_way and self.kind in (TouchKind.email, TouchKind.call)
+        return not (self.inbound or self.replied) and self.kind in (TouchKind.email, TouchKind.call)
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class DealFacts:
     home_currency: str = "USD"
     qualified_on: date | None = None  # the newest interview's date
     stored_check_back: date | None = None  # fixed when the verdict turned nurture
+    decision_date: date | None = None  # the current one (interview, CRM or log); else the answers'
+    is_open: bool = True  # closed deals are judged, never stored: no time signal on them
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ ANSWER_WINDOW = 2  # business days the buyer gets to answer the last touch befor
 class Pause:
     start: date
     end: date
-    why: str
+    why: str  # reads after "after": "their Security review on 2027-01-14"
 
     def covers(self, day: date) -> bool:
         return self.start <= day <= self.end
@@ -35,9 +35,11 @@ class Pause:
 
 @dataclass(frozen=True)
 class ContactState:
-    last_two_way: date
+    last_two_way: date  # the deal's creation when the buyer never answered
     attempts: tuple[Touch, ...]  # unanswered outbound touches since then, outside pauses
     pauses: tuple[Pause, ...]
+    answered: bool = False  # a two-way touch exists: `last_two_way` is a real answer
+    shifted_by: Pause | None = None  # the pause that held back the latest uncounted touch
 
     def paused_on(self, day: date) -> Pause | None:
         return next((p for p in self.pauses if p.covers(day)), None)
@@ -64,14 +66,14 @@ def pauses(facts: DealFacts, cal: WorkCalendar) -> tuple[Pause, ...]:
         if touch.away_until is not None and touch.away_until >= touch.date:
             who = touch.who or "the contact"
             found.append(
-                Pause(touch.date, touch.away_until, f"{who} away until {touch.away_until}")
+                Pause(touch.date, touch.away_until, f"{who} was away until {touch.away_until}")
             )
         if touch.owe:
             end = touch.owe_closed_on or LATEST
-            found.append(Pause(touch.date, end, f"they wait on us: {touch.owe}"))
+            found.append(Pause(touch.date, end, f"they waited on us for {touch.owe}"))
     if facts.snoozed_until is not None:
         found.append(
-            Pause(facts.created, facts.snoozed_until, f"snoozed until {facts.snoozed_until}")
+            Pause(facts.created, facts.snoozed_until, f"the snooze until {facts.snoozed_until}")
         )
     return tuple(found)
 
@@ -89,12 +91,21 @@ def counts_as_attempt(touch: Touch, found: Sequence[Pause]) -> bool:
 
 
 def contact_state(facts: DealFacts, cal: WorkCalendar) -> ContactState:
+    """Since the last two-way contact: the attempts that count, and the pause (if any) that
+    kept an earlier one from counting, so a reason can say why the count starts later."""
     found = pauses(facts, cal)
     history = ordered(facts.touches)
     last_index = max((i for i, t in enumerate(history) if t.two_way), default=-1)
     last_two_way = history[last_index].date if last_index >= 0 else facts.created
-    attempts = tuple(t for t in history[last_index + 1 :] if counts_as_attempt(t, found))
-    return ContactState(last_two_way, attempts, found)
+    since = history[last_index + 1 :]
+    counted = [counts_as_attempt(t, found) for t in since]
+    attempts = tuple(t for t, counts in zip(since, counted, strict=True) if counts)
+    start = counted.index(True) if attempts else len(since)
+    held = [t for t in since[:start] if t.outbound_attempt]  # sent while a pause ran
+    shifted_by = None
+    if held:
+        shifted_by = max((p for p in found if p.covers(held[-1].date)), key=lambda p: p.end)
+    return ContactState(last_two_way, attempts, found, last_index >= 0, shifted_by)
 
 
 def ceiling(cad: Cadence, answers: AnswersRecord, *, other_known: bool) -> int:

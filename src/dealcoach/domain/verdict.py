@@ -27,6 +27,10 @@ from dealcoach.vocabulary import (
 
 FAR_DECISION_DAYS = 180
 NEAR_STEP_DAYS = 45
+PASSED_AFTER = 2  # working days past the decision date before `decision_passed` speaks
+SILENT_AFTER = 10  # working days without two-way contact after it: no longer pursue
+STRENGTH_GRACE = 5  # working days a strength may rest on a date already past
+ESCALATE = ": escalate to the champion's manager or the executive sponsor"
 
 STOP_TEXT = {
     StopReason.new_direction: "the buyer took a new direction",
@@ -40,6 +44,7 @@ STOP_TEXT = {
 SIGNAL_ORDER = [
     "stop_reason",
     "ghosted",
+    "decision_passed",
     "no_power",
     "single_threaded",
     "date_pushed",
@@ -61,6 +66,7 @@ SIGNAL_ORDER = [
 ]
 RISK_WEIGHT = {
     "ghosted": 0.2,
+    "decision_passed": 0.1,
     "no_power": 0.1,
     "single_threaded": 0.08,
     "date_pushed": 0.08,
@@ -83,6 +89,29 @@ def stop_in_force(facts: DealFacts, answers: AnswersRecord) -> tuple[StopReason,
 def _pushes(dates: tuple[date | None, ...]) -> int:
     known = [d for d in dates if d is not None]
     return sum(1 for before, after in itertools.pairwise(known) if after > before)
+
+
+def _after(cal: WorkCalendar, day: date, count: int) -> date:
+    """The first day on which `day` lies `count` working days past (`cal.between` reaches it)."""
+    return cal.add(cal.on_or_before(day), count)
+
+
+def _last_answer(state: contact.ContactState) -> str:
+    return f"last answer {state.last_two_way.isoformat()}" if state.answered else "no answer yet"
+
+
+def _unanswered(state: contact.ContactState) -> str:
+    """The count since the last answer, and the pause that made it start later, if one did."""
+    attempts = state.attempts
+    noun = "follow-up" if len(attempts) == 1 else "follow-ups"
+    text = f"{len(attempts)} {noun} unanswered since {attempts[0].date.isoformat()}"
+    if state.shifted_by is not None:
+        text += f", after {state.shifted_by.why}"
+    return text
+
+
+def _same(who: str, name: str) -> bool:
+    return bool(who) and who.strip().casefold() == name.strip().casefold()
 
 
 def evaluate(facts: DealFacts, today: date, settings: Settings, cal: WorkCalendar) -> Verdict:
@@ -117,6 +146,9 @@ class _Judge:
         self.state = contact.contact_state(facts, cal)
         self.reasons: list[Reason] = []
         self.pushes = 0  # times the decision date moved later
+        self.decided = facts.decision_date or answers.when.decision_date  # the current date
+        self.qualified_on = facts.qualified_on or facts.created
+        self.silent_after_decision = False  # SILENT_AFTER working days quiet past the date
         self.changes: list[date] = []  # dates on which a date-driven signal may flip
 
     def add(self, signal: str, detail: str) -> None:
@@ -142,6 +174,7 @@ class _Judge:
             return self.done(Decision.nurture, 0.85, self.check_back(until, cad.check_back_days))
 
         self.ghosting()
+        self.decision_passed()
         self.power_and_threads()
         self.dates_and_steps()
         self.gaps()
@@ -157,6 +190,14 @@ class _Judge:
                     lead=frozenset({"ghosted"}),
                 )
             return self.done(Decision.let_go, min(0.95, 0.7 + 0.05 * len(self.state.attempts)))
+        if self.silent_after_decision and not strategy.never_gives_up(a):
+            # let go waits for the ceiling (ghosted, above); until then keep in touch
+            return self.done(
+                Decision.nurture,
+                0.6,
+                self.check_back(None, cad.check_back_days),
+                lead=frozenset({"decision_passed"}),
+            )
         not_now = [r for r in self.reasons if r.signal in NOT_NOW]
         far = self.has("far_decision")
         if far or len(not_now) >= 2 or (self.choice.strategy is Strategy.selectivity and not_now):
@@ -179,12 +220,35 @@ class _Judge:
         self.watch(silence.answer_by)
         if not silence.ghosted:
             return
-        attempts = self.state.attempts
-        since = attempts[0].date.isoformat()
-        detail = f"{len(attempts)} follow-ups unanswered since {since}"
+        detail = f"{_last_answer(self.state)}; {_unanswered(self.state)}"
         if strategy.never_gives_up(a):
-            detail += ": escalate to the champion's manager or the executive sponsor"
+            detail += ESCALATE
         self.add("ghosted", detail)
+
+    def decision_passed(self) -> None:
+        """The buyer's date passed with no later one given: a risk, and after SILENT_AFTER
+        working days without two-way contact, a reason to stop pursuing. Only a new date
+        clears it; a reply only ends the silence."""
+        decided, cal, today = self.decided, self.cal, self.today
+        if decided is None or not self.facts.is_open:
+            return
+        quiet_from = max(decided, self.state.last_two_way)
+        self.watch(_after(cal, decided, PASSED_AFTER + 1))
+        self.watch(_after(cal, quiet_from, SILENT_AFTER))
+        if cal.between(decided, today) <= PASSED_AFTER:
+            return
+        detail = f"decision date {decided.isoformat()} passed; no new date"
+        if cal.between(quiet_from, today) >= SILENT_AFTER:
+            self.silent_after_decision = True
+            state = self.state
+            detail += (
+                f" and no answer since {state.last_two_way.isoformat()}"
+                if state.answered
+                else " and no answer yet"
+            )
+            if strategy.never_gives_up(self.answers):
+                detail += ESCALATE
+        self.add("decision_passed", detail)
 
     def power_and_threads(self) -> None:
         a = self.answers
@@ -217,6 +281,7 @@ class _Judge:
             self.add("date_pushed", f"decision date moved later {strength}{note}")
         for name, day in contact.buyer_steps(a):
             self.watch(day)  # on the step's day, the touch ahead of it gives way to the one after
+            self.watch(day + timedelta(days=1))  # no longer ahead: `steps_dated` drops it
             self.watch(self.cal.add(day, contact.STEP_GRACE))
             if day >= today:
                 continue
@@ -241,19 +306,31 @@ class _Judge:
             # once it has passed, a planned touch may no longer cite it as a reason to answer
             self.watch(a.when.decision_date + timedelta(days=1))
         stale = self.settings.stale_days.get(a.deal.stage.value, 30)
-        qualified_on = self.facts.qualified_on or self.facts.created
+        qualified_on = self.qualified_on
         last_two_way = self.state.last_two_way
         if (today - qualified_on).days > stale and last_two_way > qualified_on:
-            self.add(
-                "stalled",
-                f"the buyer answers, but the deal has not moved since {qualified_on.isoformat()}",
-            )
+            still = f"the deal has not moved since {qualified_on.isoformat()}"
+            if (today - last_two_way).days <= stale:
+                detail = f"the buyer answers ({_last_answer(self.state)}), but {still}"
+            else:  # no answer within the stage's window: say so, never "the buyer answers"
+                parts = [_last_answer(self.state)]
+                if self.state.attempts:
+                    parts.append(_unanswered(self.state))
+                detail = "; ".join([*parts, still])
+            self.add("stalled", detail)
         self.watch(qualified_on + timedelta(days=stale + 1))
+        self.watch(last_two_way + timedelta(days=stale + 1))
 
     def gaps(self) -> None:
         a = self.answers
+        agreed_on = a.next_step.date
         if not a.next_step.agreed:
             self.add("no_next_step", "no next step agreed with the buyer")
+        elif agreed_on is not None and not self.fresh(agreed_on):
+            what = a.next_step.what or "the agreed next step"
+            self.add(
+                "no_next_step", f"{what} ({agreed_on.isoformat()}) has passed: agree the next one"
+            )
         if not contact.buyer_steps(a) and a.when.decision_date is None:
             self.add("no_dates", "no dated buyer step and no decision date")
         if not a.how.criteria:
@@ -277,22 +354,41 @@ class _Judge:
             if not near:
                 self.add("far_decision", f"decision expected {decision.isoformat()}")
 
+    def fresh(self, day: date) -> bool:
+        """A strength may rest on `day`: ahead, or at most STRENGTH_GRACE working days past.
+        Watches the day it stops, so the verdict is judged again then."""
+        self.watch(_after(self.cal, day, STRENGTH_GRACE + 1))
+        return self.cal.between(day, self.today) <= STRENGTH_GRACE
+
     def strengths(self) -> None:
-        a = self.answers
+        """Each strength names its date and lasts while that date is fresh: a step agreed
+        months ago, or a meeting long past, is no reason to pursue today."""
+        a, today, qualified_on = self.answers, self.today, self.qualified_on
         if a.next_step.agreed:
-            when = f" on {a.next_step.date.isoformat()}" if a.next_step.date else ""
             what = a.next_step.what or "a next step"
-            self.add("next_step_agreed", f"{what}{when} agreed")
-        steps = contact.buyer_steps(a)
-        if steps:
-            self.add("steps_dated", f"{len(steps)} dated buyer step(s) to work towards")
-        met = [
-            p.name for p in a.who if p.met and p.role is not None and p.role.value in POWER_ROLES
-        ]
+            agreed_on = a.next_step.date
+            if agreed_on is not None and self.fresh(agreed_on):
+                self.add("next_step_agreed", f"{what} on {agreed_on.isoformat()} agreed")
+            elif agreed_on is None and self.fresh(qualified_on):
+                self.add("next_step_agreed", f"{what} agreed ({qualified_on.isoformat()})")
+        ahead = sorted((day, name) for name, day in contact.buyer_steps(a) if day >= today)
+        if ahead:
+            day, name = ahead[0]
+            self.add(
+                "steps_dated",
+                f"{len(ahead)} dated buyer step(s) ahead, the next: {name} on {day.isoformat()}",
+            )
+        met = []
+        for p in a.who:
+            if p.met and p.role is not None and p.role.value in POWER_ROLES:
+                heard = [t.date for t in self.facts.touches if t.two_way and _same(t.who, p.name)]
+                last = max([qualified_on, *heard])
+                if self.fresh(last):
+                    met.append(f"{p.name} ({last.isoformat()})")
         if met:
             self.add("power_engaged", f"decision maker met: {', '.join(met)}")
-        if a.how.budget is Budget.approved:
-            self.add("budget_approved", "budget approved")
+        if a.how.budget is Budget.approved and self.fresh(qualified_on):
+            self.add("budget_approved", f"budget approved ({qualified_on.isoformat()})")
 
     # -- weighing ------------------------------------------------------------------------
 

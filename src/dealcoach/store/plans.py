@@ -80,6 +80,8 @@ class Plans:
                 stored_check_back=(
                     to_date(deal["check_back"]) if deal["decision"] == Decision.nurture else None
                 ),
+                decision_date=to_date(deal["decision_date"]),
+                is_open=deal["status"] == "open",
             )
 
     # ----------------------------------------------------------------- the plan
