@@ -125,7 +125,13 @@ def test_log_json_reports_the_change_once(pipeline: Path) -> None:
     assert doc["change"] == {
         "from": "pursue",
         "to": "nurture",
-        "reasons": [{"signal": "stop_reason", "detail": "the buyer lost funding until 2027-07-01"}],
+        "reasons": [
+            {
+                "signal": "stop_reason",
+                "detail": "the buyer lost funding until 2027-07-01",
+                "change": "appeared",
+            }
+        ],
     }
     again = run_json("2026-11-24", "log", "north", "--kind", "note", "--note", "nothing new")
     assert again["change"] is None

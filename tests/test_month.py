@@ -340,7 +340,13 @@ def test_a_month_of_mornings(rep: Rep) -> None:
     assert stop["change"] == {
         "from": "pursue",
         "to": "nurture",
-        "reasons": [{"signal": "stop_reason", "detail": "the buyer lost funding until 2027-03-01"}],
+        "reasons": [
+            {
+                "signal": "stop_reason",
+                "detail": "the buyer lost funding until 2027-03-01",
+                "change": "appeared",
+            }
+        ],
     }
     assert stop["verdict"]["check_back"] == "2027-03-01"
     assert [(p, due) for p, due, _ in rep.planned(D4)] == [("check_back", "2027-03-01")]

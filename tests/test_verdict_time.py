@@ -134,10 +134,11 @@ def test_ten_silent_working_days_after_the_date_nurture(on: date, decision: Deci
     v = judge(deal(), on, (answer(date(2027, 1, 8)),))
     assert v.decision is decision
     if decision is Decision.nurture:
-        assert v.reasons[0].signal == "decision_passed"
+        assert v.reasons[0].signal == "quiet_after_decision"  # what decided it, named on its own
         assert v.reasons[0].detail == (
-            "decision date 2027-01-22 passed; no new date and no answer since 2027-01-08"
+            "no answer since 2027-01-08, 10+ working days after the decision date"
         )
+        assert reason(v, "decision_passed") == "decision date 2027-01-22 passed; no new date"
         assert v.check_back is not None and v.check_back > on
 
 
@@ -153,7 +154,7 @@ def test_decision_support_nurtures_too() -> None:
 def test_closing_renewals_and_customers_escalate(field: str, value: str) -> None:
     v = judge(deal(**{f"deal__{field}": value}), date(2027, 2, 8))
     assert v.decision is Decision.pursue
-    detail = reason(v, "decision_passed")
+    detail = reason(v, "quiet_after_decision")
     assert detail is not None and "escalate" in detail
 
 
@@ -388,7 +389,7 @@ def test_a_silent_passed_decision_date_is_never_pursued(
         return
     if strategy.never_gives_up(facts.answers):  # escalated, not given up on
         assert v.decision is not Decision.let_go
-        assert "escalate" in (reason(v, "decision_passed") or "")
+        assert "escalate" in (reason(v, "quiet_after_decision") or "")
     else:
         assert v.decision is not Decision.pursue
 

@@ -118,6 +118,15 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class ReasonChange:
+    """A signal that one verdict has and the one before had not ("appeared"), or the reverse."""
+
+    signal: str
+    detail: str
+    change: str  # "appeared" | "cleared"
+
+
+@dataclass(frozen=True)
 class Outcome:
     """A deal judged and planned again: its verdict, strategy, stored plan and the decision before."""
 
@@ -126,3 +135,4 @@ class Outcome:
     strategy: StrategyChoice
     plan: list[dict[str, Any]]
     previous: dict[str, Any] | None  # the verdict before, when the decision changed
+    changes: tuple[ReasonChange, ...] = ()  # with `previous`: the signals that differ

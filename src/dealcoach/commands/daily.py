@@ -183,6 +183,14 @@ def log(
             "--until", help="With --signal: the buyer's own date (e.g. 'no budget until July')."
         ),
     ] = None,
+    decision_date: Annotated[
+        str | None,
+        typer.Option(
+            "--decision-date",
+            metavar="DATE",
+            help="The buyer's new decision date (a passed one stops counting against the deal).",
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Record a touch, a reply or a note; the plan and the verdict update."""
@@ -194,6 +202,7 @@ def log(
     on = _past_date(date_, today)
     away = parse_date(away_until, today) if away_until else None
     signal_until = parse_date(until, today) if until else None
+    new_decision_date = parse_date(decision_date, today) if decision_date else None
     if until and signal is None:
         raise BadInput(
             "--until goes with --signal (e.g. --signal lost_funding --until 'in 3 months')"
@@ -212,6 +221,7 @@ def log(
         signal=signal,
         signal_until=signal_until,
         delivered=delivered,
+        decision_date=new_decision_date,
     )
     _report_touch(touched, json_out=json_out)
 

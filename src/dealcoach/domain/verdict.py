@@ -45,6 +45,7 @@ SIGNAL_ORDER = [
     "stop_reason",
     "ghosted",
     "decision_passed",
+    "quiet_after_decision",
     "no_power",
     "single_threaded",
     "date_pushed",
@@ -73,6 +74,7 @@ RISK_WEIGHT = {
     "milestone_missed": 0.12,
     "stalled": 0.05,
 }
+STRENGTHS = {"next_step_agreed", "steps_dated", "power_engaged", "budget_approved"}
 GAPS = {"no_next_step", "no_dates", "no_criteria", "no_budget"}
 NOT_NOW = {"poor_fit", "low_pain", "early_journey"}
 
@@ -196,7 +198,7 @@ class _Judge:
                 Decision.nurture,
                 0.6,
                 self.check_back(None, cad.check_back_days),
-                lead=frozenset({"decision_passed"}),
+                lead=frozenset({"quiet_after_decision"}),
             )
         not_now = [r for r in self.reasons if r.signal in NOT_NOW]
         far = self.has("far_decision")
@@ -237,18 +239,19 @@ class _Judge:
         self.watch(_after(cal, quiet_from, SILENT_AFTER))
         if cal.between(decided, today) <= PASSED_AFTER:
             return
-        detail = f"decision date {decided.isoformat()} passed; no new date"
+        self.add("decision_passed", f"decision date {decided.isoformat()} passed; no new date")
         if cal.between(quiet_from, today) >= SILENT_AFTER:
+            # its own signal, so that the answer that ends it is named when the verdict turns
             self.silent_after_decision = True
             state = self.state
-            detail += (
-                f" and no answer since {state.last_two_way.isoformat()}"
+            detail = (
+                f"no answer since {state.last_two_way.isoformat()}"
                 if state.answered
-                else " and no answer yet"
-            )
+                else "no answer yet"
+            ) + f", {SILENT_AFTER}+ working days after the decision date"
             if strategy.never_gives_up(self.answers):
                 detail += ESCALATE
-        self.add("decision_passed", detail)
+            self.add("quiet_after_decision", detail)
 
     def power_and_threads(self) -> None:
         a = self.answers

@@ -193,7 +193,8 @@ def touch_json(touch: Touch, deal_id: int, outcome: Outcome) -> dict[str, Any]:
                 "from": previous["decision"],
                 "to": outcome.verdict.decision.value,
                 "reasons": [
-                    {"signal": r.signal, "detail": r.detail} for r in outcome.verdict.reasons
+                    {"signal": c.signal, "detail": c.detail, "change": c.change}
+                    for c in outcome.changes
                 ],
             }
         ),

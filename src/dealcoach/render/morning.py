@@ -52,8 +52,11 @@ def next_screen(
             f"{outcome.verdict.decision.value.replace('_', ' ')}",
             style=DECISION_STYLE[outcome.verdict.decision.value],
         )
-        if outcome.verdict.reasons:
-            line.append(f": {clean(outcome.verdict.reasons[0].detail)}")
+        from dealcoach.domain.verdict_change import summary  # only when a verdict changed
+
+        said = summary(outcome.changes, outcome.verdict.reasons)
+        if said:
+            line.append(f": {clean(said)}")
         con.print(line)
     if shown:
         table = Table(box=None, pad_edge=False, show_header=False, padding=(0, 1))

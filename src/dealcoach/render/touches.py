@@ -45,8 +45,11 @@ def touch_screen(
             f"{previous['decision'].replace('_', ' ')} → {word.replace('_', ' ')}",
             style=DECISION_STYLE[word],
         )
-        if outcome.verdict.reasons:
-            change.append(f": {clean(outcome.verdict.reasons[0].detail)}")
+        from dealcoach.domain.verdict_change import summary  # only when a verdict changed
+
+        said = summary(outcome.changes, outcome.verdict.reasons)
+        if said:
+            change.append(f": {clean(said)}")
         con.print(change)
     if outcome.plan:
         first = outcome.plan[0]

@@ -188,7 +188,8 @@ class Interviews:
         )
 
     def record_decision_date(self, deal_id: int, decision_date: date, *, today: date) -> bool:
-        """A CRM moved a qualified deal's decision date: make it visible to `date_pushed`.
+        """A CRM or the rep (`log --decision-date`) moved a qualified deal's decision date: make
+        it the deal's date, visible to `date_pushed` and to the planner.
 
         The verdict reads one decision date per interview, so the change is stored as an
         interview of kind `import`: the newest answers, unchanged but for `when.decision_date`,
@@ -216,6 +217,7 @@ class Interviews:
                     "decision_date": decision_date.isoformat(),
                 },
             )
+            self._db.update("deals", deal_id, {"decision_date": decision_date.isoformat()})
             return True
 
 

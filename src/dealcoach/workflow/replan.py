@@ -6,6 +6,7 @@ from datetime import date
 
 from dealcoach.domain import planner, verdict
 from dealcoach.domain.settings import Settings
+from dealcoach.domain.verdict_change import reason_changes
 from dealcoach.domain.workdays import WorkCalendar
 from dealcoach.records import Outcome
 from dealcoach.store.store import Store
@@ -29,4 +30,7 @@ def replan(
         return Outcome(deal_id, judged, made.strategy, store.plans.planned(deal_id), None)
     rows = store.plans.save(deal_id, made.followups, today=today, reschedule=reschedule)
     previous = store.plans.save_verdict(deal_id, judged, made.strategy, today=today)
-    return Outcome(deal_id, judged, made.strategy, rows, previous)
+    if previous is None:
+        return Outcome(deal_id, judged, made.strategy, rows, None)
+    changes = reason_changes(previous["reasons"], judged.reasons)
+    return Outcome(deal_id, judged, made.strategy, rows, previous, changes)

@@ -115,8 +115,14 @@ def log(
     signal: StopReason | None,
     signal_until: date | None,
     delivered: bool,
+    decision_date: date | None = None,
 ) -> Touched:
-    """A touch, a reply or a note: recorded, then the deal re-planned in the same write."""
+    """A touch, a reply or a note: recorded, then the deal re-planned in the same write.
+
+    A new decision date from the buyer is kept as a CRM date is: visible to `date_pushed`, and
+    the only thing that clears `decision_passed`.
+    """
+    from dealcoach.errors import BadInput
     from dealcoach.records import Touch
     from dealcoach.workflow.replan import replan
 
@@ -137,6 +143,13 @@ def log(
             signal_until=signal_until,
         )
         with store.db.write():
+            if decision_date is not None and not store.interviews.record_decision_date(
+                deal_id, decision_date, today=today
+            ):
+                raise BadInput(
+                    f"D{deal_id} has no interview to carry a decision date;"
+                    f" run dealcoach qualify D{deal_id} first"
+                )
             if delivered:
                 store.plans.close_owes(deal_id, on=on)
             touch_id = store.plans.add_touch(deal_id, touch)
