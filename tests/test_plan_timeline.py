@@ -24,7 +24,7 @@ from dealcoach.home.holidays import holidays_of
 from dealcoach.records import Plan, Reason, Slot, Touch, Verdict
 from dealcoach.vocabulary import Decision, TouchKind
 
-from .strategies import TODAY, answer_documents, facts_for
+from .strategies import TODAY, answer_documents, facts_for, histories
 
 SETTINGS = Settings()
 CAL = WorkCalendar(holidays_of("US"))
@@ -87,13 +87,13 @@ def timed_deals(draw: st.DrawFn) -> tuple[dict[str, Any], int]:
     return doc, draw(st.integers(0, 120))
 
 
-@given(timed_deals())
+@given(timed_deals(), histories())
 def test_no_follow_up_cites_a_date_already_past_on_its_due_date(
-    deal: tuple[dict[str, Any], int],
+    deal: tuple[dict[str, Any], int], touches: tuple[Touch, ...]
 ) -> None:
     doc, later = deal
     day = TODAY + timedelta(days=later)
-    _judged, made = plan_on(doc, day)
+    _judged, made = plan_on(doc, day, touches)
     meeting = date.fromisoformat(doc["deal"]["meeting_date"])
     for f in made.followups:
         for cited in dates_named(f"{f.bring} {f.outline}", meeting):
@@ -438,6 +438,23 @@ def test_fifteen_recaps_of_one_day_propose_fifteen_pairs_spread_over_days_and_ho
     every = [slot for pair in taken for slot in pair]
     assert len(set(every)) == 30  # nobody is offered a slot another deal was offered
     assert len({s.day for s in every}) >= 4 and len({s.minute for s in every}) >= 8
+
+
+@given(st.lists(answer_documents(stop="none"), min_size=1, max_size=12))
+def test_deals_qualified_the_same_day_share_a_pair_of_slots_three_times_at_most(
+    docs: list[dict[str, Any]],
+) -> None:
+    taken: list[tuple[Slot, ...]] = []
+    for deal_id, doc in enumerate(docs * 4, start=1):  # 4 deals alike: the worst case
+        doc = {**doc, "deal": {**doc["deal"], "meeting_date": TODAY.isoformat()}}
+        made = pursued(doc, TODAY, deal_id=deal_id, taken_slots=tuple(taken))
+        found = [Slot.found_in(f.bring) for f in made.followups if f.purpose == "recap"]
+        taken.extend(pair for pair in found if pair)
+    assert all(len(pair) == 2 for pair in taken)
+    assert max(Counter(taken).values(), default=0) <= slots.MAX_SHARED
+    # while two slots on different days are free, no slot is offered twice
+    first = taken[: len(slots.STARTS) * (slots.DAYS - 1) // 2]
+    assert len({slot for pair in first for slot in pair}) == 2 * len(first)
 
 
 def test_the_slots_are_the_same_when_the_deal_is_planned_again() -> None:

@@ -43,19 +43,30 @@ def propose(
     days = sorted({cal.add(after, FIRST_DAY + i) for i in range(DAYS)})
     slots = [Slot(day, minute) for day in days for minute in STARTS]
 
-    def rank(slot: Slot) -> tuple[int, int]:
-        mark = f"{seed}|{slot.day.toordinal()}|{slot.minute}".encode()
-        return used[slot], zlib.crc32(mark)
+    rank = {
+        slot: (used[slot], zlib.crc32(f"{seed}|{slot.day.toordinal()}|{slot.minute}".encode()))
+        for slot in slots
+    }
+    by_rank = sorted(slots, key=rank.__getitem__)
+    full = {pair for pair, count in shared.items() if count >= MAX_SHARED}
+    one_day = len(days) == 1  # the calendar's very end: two times on one day
+
+    def later(first: Slot, second: Slot) -> bool:
+        after_first = second.day > first.day or (one_day and second.minute > first.minute)
+        return after_first and (first, second) not in full
 
     firsts = [s for s in slots if s.day < days[-1]] or slots[:-1]  # a later day must follow
-    first = min(firsts, key=rank)
-    seconds = [
-        s
-        for s in slots
-        if (s.day > first.day or (len(days) == 1 and s.minute > first.minute))
-        and shared[(first, s)] < MAX_SHARED
-    ]
-    return first, min(seconds, key=rank)
+    pairs = []
+    for first in firsts:
+        second = next((s for s in by_rank if later(first, s)), None)
+        if second is not None:
+            pairs.append((first, second))
+    every_pair_full = (slots[0], slots[-1])  # past 3 deals on every pair: share the least bad
+    return min(
+        pairs,
+        key=lambda pair: (used[pair[0]] + used[pair[1]], *rank[pair[0]]),
+        default=every_pair_full,
+    )
 
 
 def _pair(pair: Sequence[Slot]) -> tuple[Slot, Slot]:
