@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dealcoach.answers.record import step_keys
 from dealcoach.domain import planner, slots, timeline, verdict
 from dealcoach.domain.settings import Settings
 from dealcoach.domain.workdays import WorkCalendar
@@ -67,16 +68,8 @@ def timed_deals(draw: st.DrawFn) -> tuple[dict[str, Any], int]:
     meeting = date.fromisoformat(doc["deal"]["meeting_date"])
     event = meeting + timedelta(days=draw(st.integers(-60, 150)))
     when = doc.setdefault("when", {})
-    when["compelling_event"] = draw(
-        st.sampled_from(
-            [
-                f"go-live on {event.isoformat()}",
-                f"the board votes on {event:%b} {event.day}",
-                "New clinic opens next autumn",
-                "",
-            ]
-        )
-    )
+    events = [f"go-live on {event}", f"the board votes on {event:%b} {event.day}", "next autumn"]
+    when["compelling_event"] = draw(st.sampled_from([*events, ""]))
     if draw(st.booleans()):
         step_day = meeting + timedelta(days=draw(st.integers(-5, 40)))
         doc["next_step"] = {
@@ -147,7 +140,7 @@ def test_past_the_decision_date_one_where_do_we_stand_then_the_ceiling(
 def delivered_deals(draw: st.DrawFn) -> tuple[dict[str, Any], frozenset[str], tuple[Touch, ...]]:
     """A deal where some deliverables went out: a step's follow-up marked done, or an owe closed."""
     doc = draw(answer_documents(stop="none"))
-    keys = planner_step_keys(doc)
+    keys = step_keys([s["step"] for s in doc["what"]])
     sent = frozenset(
         f"{kind}:{key}"
         for key in keys
@@ -171,19 +164,13 @@ def delivered_deals(draw: st.DrawFn) -> tuple[dict[str, Any], frozenset[str], tu
     return doc, sent, owes
 
 
-def planner_step_keys(doc: dict[str, Any]) -> list[str]:
-    from dealcoach.answers.record import step_keys
-
-    return step_keys([s["step"] for s in doc["what"]])
-
-
 @given(delivered_deals())
 def test_a_deliverable_already_sent_is_not_planned_again(
     deal: tuple[dict[str, Any], frozenset[str], tuple[Touch, ...]],
 ) -> None:
     doc, sent, owes = deal
     made = pursued(doc, TODAY, owes, sent_keys=sent)
-    keys = planner_step_keys(doc)
+    keys = step_keys([s["step"] for s in doc["what"]])
     delivered = {t.owe.casefold() for t in owes if t.owe_closed_on is not None}
     delivered |= {
         step["bring"].casefold()
