@@ -218,3 +218,20 @@ def test_version_and_help() -> None:
     assert invoke("--version").stdout.startswith("dealcoach ")
     result = invoke("qualify", "--help")
     assert result.exit_code == 0 and "--answers" in result.stdout
+
+
+def test_recaps_of_one_day_propose_slots_no_other_deal_was_offered(db: Path) -> None:
+    """Issue 13: fifteen recaps in one day all proposed "Wed 10:00 or Thu 14:00"."""
+    import tomllib
+
+    from dealcoach.records import Slot
+
+    answers = tomllib.loads((EXAMPLES / "thin-lead.toml").read_text(encoding="utf-8"))
+    for n in range(15):
+        answers["deal"]["account"] = f"Account {n}"
+        result = invoke("--today", TODAY, "qualify", "--answers", "-", input=json.dumps(answers))
+        assert result.exit_code == 0, result.stderr
+    brings = rows(db, "select bring from followups where purpose = 'recap' and status = 'planned'")
+    pairs = [Slot.found_in(bring) for (bring,) in brings]
+    assert len(pairs) == 15 and all(len(pair) == 2 for pair in pairs)
+    assert len({slot for pair in pairs for slot in pair}) == 30

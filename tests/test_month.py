@@ -257,8 +257,12 @@ def test_a_month_of_mornings(rep: Rep) -> None:
     assert am.due() == [] and am.doc["next_due"] == "2026-11-27"
 
     # -- Fri Nov 27: the business case for both thin leads; D2's is left for Monday ---------------
+    # D1's superintendent signs but was never met: Dana is asked for an introduction.
     am = rep.morning("2026-11-27")
-    assert am.purposes() == {D2: ["discovery"], D4: ["discovery"]}
+    assert am.purposes() == {D1: ["discovery"], D2: ["discovery"], D4: ["discovery"]}
+    [intro] = am.due(D1)
+    assert intro["who"] == "Dana Ruiz" and "an introduction to Marcus Hale" in intro["bring"]
+    rep.done(intro["id"])
     d2_case = am.due(D2)[0]["id"]
     rep.done(am.due(D4)[0]["id"])
 
@@ -397,7 +401,7 @@ def test_a_month_of_mornings(rep: Rep) -> None:
     sent = rep.query(
         "SELECT deal_id, count(*) FROM followups WHERE status = 'done' GROUP BY deal_id"
     )
-    assert dict(sent) == {D1: 5, D2: 3, D4: 3}
+    assert dict(sent) == {D1: 6, D2: 3, D4: 3}
 
 
 # -- where the tool differs from the design ---------------------------------------------------------

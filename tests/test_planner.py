@@ -388,10 +388,15 @@ def test_the_close_the_loop_touch_after_the_decision_date_gives_another_reason(
         "next_step": {"agreed": True, "what": "a pilot with two schools"},
     }
     _judged, made = run(doc)
-    (loop,) = [f for f in made.followups if f.purpose in ("close_loop", "escalate")]
-    assert loop.due > TODAY + timedelta(days=decision_in_days)
-    assert "decision date" not in loop.bring
-    assert "a pilot with two schools" in loop.bring
+    decision = TODAY + timedelta(days=decision_in_days)
+    # past the decision date, one "where do we stand", then the close of the loop if room is left
+    (standing,) = [f for f in made.followups if f.key == "discovery:decision_passed"]
+    assert standing.due > decision
+    assert made.followups[-1].due >= standing.due
+    for loop in [f for f in made.followups if f.purpose in ("close_loop", "escalate")]:
+        assert loop.due > decision
+        assert "decision date" not in loop.bring
+        assert "a pilot with two schools" in loop.bring
 
 
 def test_the_close_the_loop_touch_cites_a_decision_date_still_ahead() -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from dealcoach.answers.schema import Answers
 from dealcoach.errors import BadInput, NotFound, StoreError
-from dealcoach.records import PlannedFollowUp, Reason, StrategyChoice, Verdict
+from dealcoach.records import PlannedFollowUp, Reason, Slot, StrategyChoice, Verdict
 from dealcoach.store import connection as connection_module
 from dealcoach.store import migrations as schema
 from dealcoach.store.connection import APPLICATION_ID, MIGRATION_NAMES, SCHEMA_VERSION
@@ -538,6 +538,33 @@ def test_facts_carry_the_current_decision_date_and_whether_the_deal_is_open(
     assert facts.answers is not None and facts.answers.when.decision_date == date(2027, 1, 20)
     store.deals.close(deal_id, "lost", reason="", on=TODAY)
     assert not store.plans.facts(deal_id, home_currency="USD").is_open
+
+
+def test_facts_carry_the_slots_offered_to_the_other_open_deals(store: Store) -> None:
+    ids = [store.interviews.save(answers(name), today=TODAY, kind="full") for name in "ABCDE"]
+    offered = {
+        ids[0]: "Wed 2026-11-25 10:00 or Thu 2026-11-26 14:00",
+        ids[1]: "Fri 2026-11-27 09:30 or Mon 2026-11-30 11:00",
+        ids[2]: "Tue 2026-12-01 15:00 or Wed 2026-12-02 16:30",  # a closed deal's
+    }
+    for deal_id, slots in offered.items():
+        bring = f"Recap; propose a next step with two slots: {slots}"
+        store.plans.save(deal_id, [followup("recap:2026-11-23", TODAY, bring=bring)], today=TODAY)
+    sent = followup("recap:2026-11-23", TODAY, bring=f"two slots: {offered[ids[2]]}")
+    store.plans.save(ids[4], [sent], today=TODAY)
+    with store.db.write():
+        store.db.sqlite.execute("UPDATE deals SET status = 'lost' WHERE id = ?", (ids[2],))
+        store.db.sqlite.execute("UPDATE followups SET status = 'done' WHERE deal_id = ?", (ids[4],))
+    pair = {deal_id: Slot.found_in(text) for deal_id, text in offered.items()}
+
+    facts = store.plans.facts(ids[3], home_currency="USD")
+
+    assert facts.deal_id == ids[3]
+    assert facts.taken_slots == (pair[ids[0]], pair[ids[1]])
+    assert store.plans.facts(ids[0], home_currency="USD").taken_slots == (pair[ids[1]],)
+    # a plan saved in the same session is seen by the next deal planned (as `next` plans many)
+    store.plans.save(ids[1], [], today=TODAY)
+    assert store.plans.facts(ids[3], home_currency="USD").taken_slots == (pair[ids[0]],)
 
 
 # --------------------------------------------------------------------------- names

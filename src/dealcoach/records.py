@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -45,6 +46,37 @@ class Touch:
         return not (self.inbound or self.replied) and self.kind in (TouchKind.email, TouchKind.call)
 
 
+_SLOT_TEXT = re.compile(r"\b[A-Z][a-z]{2} (\d{4}-\d{2}-\d{2}) ([01]\d|2[0-3]):([0-5]\d)\b")
+
+
+@dataclass(frozen=True, order=True)
+class Slot:
+    """A meeting slot a recap proposes: a day and a start time (minutes after midnight).
+
+    Its text (`Wed 2026-11-25 10:00`) is what the recap's `bring` says and what `found_in` reads
+    back, so the slots proposed to other deals can be avoided without a column of their own.
+    """
+
+    day: date
+    minute: int
+
+    def __str__(self) -> str:
+        hours, minutes = divmod(self.minute, 60)
+        return f"{self.day:%a %Y-%m-%d} {hours:02d}:{minutes:02d}"
+
+    @staticmethod
+    def found_in(text: str) -> tuple[Slot, ...]:
+        """The slots written in a recap's text, in order; an unreadable one is left out."""
+        found = []
+        for match in _SLOT_TEXT.finditer(text):
+            try:
+                day = date.fromisoformat(match.group(1))
+            except ValueError:
+                continue
+            found.append(Slot(day, int(match.group(2)) * 60 + int(match.group(3))))
+        return tuple(found)
+
+
 @dataclass(frozen=True)
 class DealFacts:
     """Everything the planner and the verdict read about one deal, and nothing they write."""
@@ -62,6 +94,8 @@ class DealFacts:
     stored_check_back: date | None = None  # fixed when the verdict turned nurture
     decision_date: date | None = None  # the current one (interview, CRM or log); else the answers'
     is_open: bool = True  # closed deals are judged, never stored: no time signal on them
+    deal_id: int | None = None  # varies the recap's proposed slots from deal to deal
+    taken_slots: tuple[tuple[Slot, ...], ...] = ()  # proposed to other open deals, one per deal
 
 
 @dataclass(frozen=True)

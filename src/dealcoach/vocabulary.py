@@ -135,3 +135,28 @@ CRM_COLUMNS = (  # the deal columns a CRM import owns and may update; never the 
     "crm_owner",
     "crm_next_step",
 )
+
+# Who does a buyer step: (words in the step's name, words in a stakeholder's title, the role that
+# fits). A step's deliverable goes to that person rather than the champion. Words match whole and
+# case-blind, except the upper-case ones ("IT"), which match only as written.
+STEP_OWNERS = (
+    (
+        frozenset(
+            {"security", "infosec", "soc", "penetration", "pentest", "privacy", "gdpr", "IT"}
+        ),
+        frozenset({"security", "ciso", "cso", "infosec", "cio", "cto", "IT"}),
+        None,
+    ),
+    (
+        frozenset({"legal", "contract", "contracts", "msa", "dpa", "nda", "redline", "counsel"}),
+        frozenset({"legal", "counsel", "lawyer", "attorney", "contracts", "GC"}),
+        None,
+    ),
+    (
+        frozenset(
+            {"po", "purchase", "procurement", "purchasing", "vendor", "supplier", "sourcing"}
+        ),
+        frozenset({"procurement", "purchasing", "sourcing"}),
+        Role.procurement,
+    ),
+)

@@ -29,7 +29,7 @@ class Kind(StrEnum):
     check_back = "check_back"  # a nurtured deal's check-back
 
 
-DISCOVERY_GAPS = ("close_plan", "no_power", "no_dates", "no_criteria")
+DISCOVERY_GAPS = ("close_plan", "no_power", "no_dates", "no_criteria", "decision_passed")
 CLOSE_LOOP = "close-loop"  # the cadence's last touch: now, later or no
 
 _NO_ANCHOR = frozenset({Kind.escalate, Kind.check_back})

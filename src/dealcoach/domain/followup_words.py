@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from dealcoach.answers.record import AnswersRecord, StepRecord
+from dealcoach.answers.record import AnswersRecord, StakeholderRecord, StepRecord
 from dealcoach.domain import contact
+from dealcoach.domain.timeline import cites_past
+from dealcoach.records import Slot
 from dealcoach.vocabulary import POWER_ROLES, Stage
 
 CLOSE_PLAN_ITEMS = ("signer", "legal review", "security review", "vendor set-up", "purchase order")
@@ -37,8 +39,11 @@ def answers_goal(answers: AnswersRecord) -> bool:
 # -- anchored follow-ups ----------------------------------------------------------------------
 
 
-def recap(answers: AnswersRecord, slots: tuple[date, date] | None) -> Words:
-    """The recap after the meeting; `slots` are the two days to offer when no next step is agreed."""
+def recap(answers: AnswersRecord, slots: tuple[Slot, Slot] | None, due: date) -> Words:
+    """The recap after the meeting; `slots` are the two to offer when no next step is agreed.
+
+    A next step dated before the recap goes out is not confirmed for that date: a new one is asked.
+    """
     open_items = open_questions(answers)
     bring = (
         f"Recap: their goal ({goal(answers)})"
@@ -49,12 +54,17 @@ def recap(answers: AnswersRecord, slots: tuple[date, date] | None) -> Words:
     bring += f"; the draft mutual plan ({mutual_plan(answers.what)})"
     ns = answers.next_step
     if slots is None:
+        passed = (ns.date is not None and ns.date < due) or cites_past(ns.what, due, due)
         when = f" on {ns.date.isoformat()}" if ns.date else ""
-        bring += f"; confirm the next step: {ns.what or 'as agreed'}{when}"
+        bring += (
+            "; agree a new date for the next step (the one agreed has passed)"
+            if passed
+            else f"; confirm the next step: {ns.what or 'as agreed'}{when}"
+        )
         outline = "Thank them, restate their goal in their words, list what is open, attach the plan, confirm the next step."
     else:
         first, second = slots
-        bring += f"; propose a next step with two slots: {day(first)} 10:00 or {day(second)} 14:00"
+        bring += f"; propose a next step with two slots: {first} or {second}"
         outline = "Thank them, restate their goal, list what is open, attach the plan, offer two dated slots for the next step."
     return Words(bring, outline)
 
@@ -95,6 +105,14 @@ def renewal(answers: AnswersRecord, days: int, notice: date) -> Words:
     )
 
 
+def owe_check(owe: str) -> Words:
+    """What they asked for went out with another follow-up: ask whether it answered them."""
+    return Words(
+        f"Whether what they asked for ({owe}), already sent, is what they needed",
+        "Check it answered their request; say what happens next.",
+    )
+
+
 def our_task(step: StepRecord, due_by: date) -> Words:
     return Words(step.bring or step.step, f"Our part: get it done by {due_by.isoformat()}.")
 
@@ -116,6 +134,7 @@ def discovery(answers: AnswersRecord, main: str) -> list[tuple[str, Words]]:
     items: list[tuple[str, Words]] = []
     powers = [p for p in a.who if p.role is not None and p.role.value in POWER_ROLES]
     champion = main or "your contact"
+    cold = [p for p in powers if not p.met]
     closing = a.deal.stage is Stage.closing
     if closing:
         missing = close_plan_gaps(a)
@@ -130,6 +149,8 @@ def discovery(answers: AnswersRecord, main: str) -> list[tuple[str, Words]]:
         )
         outline = "Give them something worth forwarding; ask who signed the last similar purchase."
         items.append(("no_power", Words(bring, outline)))
+    elif main and cold and len(cold) == len(powers) and main not in {p.name for p in powers}:
+        items.append(("no_power", introduction(a, main, cold[0])))
     if not contact.buyer_steps(a) and a.when.decision_date is None:
         go_live = a.when.compelling_event or "their go-live"
         bring = f"A timeline worked back from {go_live}, for them to correct"
@@ -216,19 +237,26 @@ def cadence(answers: AnswersRecord) -> list[Words]:
     return things
 
 
-def reason_to_answer(answers: AnswersRecord, due: date) -> str:
-    """One reason to answer now that still holds on `due`."""
+def reason_to_answer(answers: AnswersRecord, due: date, around: date) -> str:
+    """One reason to answer now that still holds on `due` (`around`: when the buyer said it)."""
     a = answers
     decision = a.when.decision_date
+    event, step = a.when.compelling_event, a.next_step
+    step_passed = step.date is not None and step.date < due
     return (
-        a.when.compelling_event
+        (event if not cites_past(event, due, around) else "")
         or (f"their decision date ({decision.isoformat()})" if decision and decision > due else "")
-        or (f"the next step they named: {a.next_step.what}" if a.next_step.what else "")
+        or (
+            f"the next step they named: {step.what}"
+            if step.what and not step_passed and not cites_past(step.what, due, around)
+            else ""
+        )
         or "what waiting costs them"
     )
 
 
 def escalate_to(main: str, other: str) -> str:
+    """`other` unless empty; the caller passes "" for a signer never met (no cold escalation)."""
     return other or f"{main or 'the champion'}'s manager"
 
 
@@ -236,6 +264,26 @@ def escalation(answers: AnswersRecord, who: str, reason: str) -> Words:
     return Words(
         f"To {who}: their goal ({goal(answers)}), where things stand, and what we need to keep {reason} on track",
         "Escalate with respect: the champion's manager or the executive sponsor, never a last-chance note.",
+    )
+
+
+def where_we_stand(answers: AnswersRecord) -> Words:
+    """Their decision date has passed and no new one was given: ask, once, where things stand."""
+    return Words(
+        f"Where things stand on their goal ({goal(answers)}) now that the date they set for "
+        "their decision has passed: what changed, and when do they now expect to decide? "
+        "A one-word 'later' or 'no' is an answer too",
+        "Ask plainly where the decision stands and for the new date; make it easy to answer.",
+    )
+
+
+def introduction(answers: AnswersRecord, champion: str, signer: StakeholderRecord) -> Words:
+    """A signer never met is reached through the champion, never with a cold note."""
+    title = f" ({signer.title})" if signer.title else ""
+    return Words(
+        f"A one-page note on their goal ({goal(answers)}) {champion} can forward to "
+        f"{signer.name}{title}, and the ask: an introduction to {signer.name}",
+        "Ask the champion for an introduction to the signer; give them something worth forwarding.",
     )
 
 

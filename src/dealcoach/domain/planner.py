@@ -8,29 +8,25 @@ then the spacing, then step coverage.
 from __future__ import annotations
 
 import functools
-import zlib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 
-from dealcoach.answers.record import AnswersRecord, StepRecord, step_keys
 from dealcoach.dates import LATEST
-from dealcoach.domain import contact, strategy
 from dealcoach.domain import followup_words as words
+from dealcoach.domain import plan_people as people
+from dealcoach.domain import slots, strategy, timeline
 from dealcoach.domain.followup_keys import FollowUpKey, Kind
-from dealcoach.domain.settings import Cadence, Settings
+from dealcoach.domain.plan_base import MIN_GAP, Dated, PlanBase, merge
+from dealcoach.domain.settings import Settings
 from dealcoach.domain.workdays import WorkCalendar
 from dealcoach.records import DealFacts, Plan, PlannedFollowUp, Verdict
 from dealcoach.vocabulary import DealType, Decision, Owner
 
-MIN_GAP = 2  # business days between two touches, whatever the rule
 BEFORE_IDEAL, BEFORE_EARLIEST, BEFORE_LATEST, BEFORE_LAST_RESORT = 4, 5, 3, 2
 AFTER_STEP, AFTER_LATEST = 2, 5
-
-
-@dataclass(frozen=True)
-class _Dated:
-    key: str
-    step: StepRecord
+STANDING = FollowUpKey.discovery("decision_passed")  # "where do we stand", once the date passed
+CLOSE_PLAN = FollowUpKey.discovery("close_plan")
+INTRODUCTION = FollowUpKey.discovery("no_power")  # to a signer never met: the champion's intro
 
 
 def plan(
@@ -58,28 +54,9 @@ def plan(
     return Plan(choice, tuple(sorted(made, key=lambda f: (f.due, f.key))))
 
 
-class _Builder:
-    """One deal's plan; a class only to share the inputs (the words come from followup_words)."""
-
-    def __init__(
-        self,
-        facts: DealFacts,
-        answers: AnswersRecord,
-        verdict: Verdict,
-        today: date,
-        cal: WorkCalendar,
-        cad: Cadence,
-    ) -> None:
-        self.facts, self.a, self.verdict, self.today, self.cad = facts, answers, verdict, today, cad
-        self.cal = cal.for_deal(s.date for s in answers.what)
-        self.state = contact.contact_state(facts, self.cal)
-        self.main = contact.main_contact(answers)
-        self.other = contact.other_contact(answers, self.main)
-        self.limit = contact.ceiling(cad, answers, other_known=bool(self.other))
-        self.start = self.cal.on_or_after(max(today, facts.snoozed_until or today))
-        self.meeting = answers.deal.meeting_date or facts.qualified_on or facts.created
-        keys = step_keys([s.step for s in answers.what])
-        self.steps = [_Dated(k, s) for k, s in zip(keys, answers.what, strict=True)]
+class _Builder(PlanBase):
+    """One deal's plan: the rules (the inputs and mechanics are PlanBase's, the words
+    followup_words')."""
 
     # -- the whole plan ------------------------------------------------------------------
 
@@ -121,12 +98,13 @@ class _Builder:
         due = self.cal.add(self.meeting, self.cad.first)
         if self.facts.snoozed_until and due < self.start:
             due = self.start
-        slots = None
-        if not self.a.next_step.agreed:  # offer two dated slots for the next step
-            first = self.cal.add(due, 2)
-            slots = (first, self.cal.add(first, 1))
-        said = words.recap(self.a, slots)
-        counts = self.counts_on(max(due, self.start))
+        sent_on = max(due, self.start)
+        offered = None
+        if not self.a.next_step.agreed:  # offer two slots for the next step, clear of other deals'
+            seed = f"{self.facts.deal_id}|{self.a.deal.account}|{self.meeting.isoformat()}"
+            offered = slots.propose(seed, sent_on, self.cal, self.facts.taken_slots)
+        said = words.recap(self.a, offered, sent_on)
+        counts = self.counts_on(sent_on)
         return self.touch(key, due, "email", self.main, "recap", said, None, counts=counts)
 
     def milestone_touches(self) -> list[PlannedFollowUp]:
@@ -134,7 +112,7 @@ class _Builder:
 
         Steps at most two working days apart share their touches.
         """
-        clusters: list[list[_Dated]] = []
+        clusters: list[list[Dated]] = []
         for dated in self.buyer_dated():
             assert dated.step.date is not None
             if dated.step.date < self.meeting:
@@ -150,17 +128,17 @@ class _Builder:
             befores = [t for t in touches if t.purpose == "before_step"]
             afters = [t for t in touches if t.purpose == "after_step"]
             if befores:
-                items.append(functools.reduce(_merge, befores))
+                items.append(functools.reduce(merge, befores))
             if afters:
-                items.append(functools.reduce(_merge, reversed(afters)))
+                items.append(functools.reduce(merge, reversed(afters)))
         return items
 
-    def step_touches(self, dated: _Dated) -> list[PlannedFollowUp]:
+    def step_touches(self, dated: Dated) -> list[PlannedFollowUp]:
         items: list[PlannedFollowUp] = []
         step, day = dated.step, dated.step.date
         assert day is not None
         before_key, after_key = FollowUpKey.before(dated.key), FollowUpKey.after(dated.key)
-        before_sent = str(before_key) in self.facts.sent_keys
+        before_sent = str(before_key) in self.facts.sent_keys or self.sent_already(step)
         ready = self.cal.add(self.start, BEFORE_LAST_RESORT) <= day or (
             str(before_key) in self.facts.planned_keys and day > self.today
         )
@@ -173,21 +151,19 @@ class _Builder:
             return items
         due = self.cal.add(day, AFTER_STEP)
         said = words.after_step(self.a, step, late)
+        who = people.for_step(self.a, step) or self.main
         items.append(
-            self.touch(
-                after_key, due, "call", self.main, "after_step", said, step.step, counts=False
-            )
+            self.touch(after_key, due, "call", who, "after_step", said, step.step, counts=False)
         )
         return items
 
-    def before(self, dated: _Dated, key: FollowUpKey) -> PlannedFollowUp:
+    def before(self, dated: Dated, key: FollowUpKey) -> PlannedFollowUp:
         step, day = dated.step, dated.step.date
         assert day is not None
         due = max(self.cal.subtract(day, BEFORE_IDEAL), self.start)
         said = words.before_step(step, day)
-        return self.touch(
-            key, due, "email", self.main, "before_step", said, step.step, counts=False
-        )
+        who = people.for_step(self.a, step) or self.main  # the security answers to security
+        return self.touch(key, due, "email", who, "before_step", said, step.step, counts=False)
 
     def place_fixed(self, touches: list[PlannedFollowUp], item: PlannedFollowUp) -> None:
         """Add an anchored touch; one too close to another joins it rather than break the gap."""
@@ -197,7 +173,7 @@ class _Builder:
                 if moved is not None:
                     touches.append(moved)
                     return
-                touches[i] = _merge(other, item)
+                touches[i] = merge(other, item)
                 return
         touches.append(item)
 
@@ -260,13 +236,15 @@ class _Builder:
         return found
 
     def owed(self) -> list[PlannedFollowUp]:
-        """What the buyer is waiting for from us: due the next working day after they asked."""
+        """What the buyer is waiting for from us: due the next working day after they asked.
+        Sent since with a step's follow-up, it is not sent again: the touch checks it landed."""
         items = []
         for touch in self.facts.touches:
             if not touch.owe or touch.owe_closed_on is not None or touch.id is None:
                 continue
             due = self.cal.add(touch.date, 1)
-            said = words.Words(touch.owe, words.OWE_OUTLINE)
+            sent = timeline.already_sent(touch.owe, self.delivered)
+            said = words.owe_check(touch.owe) if sent else words.Words(touch.owe, words.OWE_OUTLINE)
             key = FollowUpKey.owe(touch.id)
             items.append(
                 self.touch(
@@ -283,7 +261,7 @@ class _Builder:
             key = FollowUpKey.task(dated.key)
             if step.owner is not Owner.us or step.date is None or str(key) in self.facts.sent_keys:
                 continue
-            if step.date < self.meeting:
+            if step.date < self.meeting or self.sent_already(step):
                 continue
             due = max(self.cal.subtract(step.date, 2), self.cal.on_or_after(self.today))
             due = min(due, step.date) if step.date >= self.today else step.date
@@ -296,7 +274,12 @@ class _Builder:
     # -- flexible touches: discovery, cadence, closing the loop ------------------------
 
     def fill(self, touches: list[PlannedFollowUp]) -> None:
-        """Discovery and cadence touches in the gaps, up to the unanswered ceiling."""
+        """Discovery and cadence touches in the gaps, up to the unanswered ceiling.
+
+        The plan assumes no reply: once the buyer's decision date has passed, the queue gives way
+        to one "where do we stand", then the last touch. A touch whose words cite a date already
+        past on its day is left out.
+        """
         counted = [t.date for t in self.state.attempts]
         counted += [
             self.effective(t) for t in touches if t.counts and self.counts_on(self.effective(t))
@@ -306,74 +289,106 @@ class _Builder:
         per_person: dict[str, int] = {}
         for t in self.state.attempts:
             per_person[t.who] = per_person.get(t.who, 0) + 1
-        pause_end = max((p.end for p in self.state.pauses if p.end < LATEST), default=None)
         sent = self.facts.sent_keys
         queue = [item for item in self.discovery() + self.cadence_items() if item.key not in sent]
+        stood = False
         while counting < self.limit:
             final = counting == self.limit - 1 or not queue
-            item = None if final else queue.pop(0)
-            day = self.cal.add(last, self.spacing(counting)) if last else self.start
-            if (item is None or item.purpose != "discovery") and pause_end is not None:
-                day = max(day, self.cal.add(pause_end, 1))
-            away_end = self.away_until(day)
-            if away_end is not None:
-                day = self.cal.add(away_end, 1)  # nobody reads mail on the beach
-            free = self.free_day(touches, max(day, self.start))
+            keep_last = stood and queue and not strategy.never_gives_up(self.a)
+            item = queue[0] if queue and (not final or keep_last) else None
+            free = self.next_day(touches, last, counting, item)
             if free is None:
                 return
-            if item is None:
+            if not stood and self.decision_passed(free):
+                stood = True
+                for left in queue:  # a close plan still to come joins a touch before the date
+                    self.close_plan_late(left, free, touches)
+                standing = self.where_we_stand()
+                queue = [] if standing.key in sent else [standing]
+                continue
+            if item is not None:
+                queue.pop(0)
+                if self.stale(item, free) or self.close_plan_late(item, free, touches):
+                    continue
+            else:
                 item = self.closing_loop(free)
-            who = item.who or self.main
-            if per_person.get(who, 0) >= 2 and self.other:
-                who = self.other
-            item = replace(item, due=free, who=who, counts=self.counts_on(free))
+            item = self.addressed(item, per_person, touches)
+            item = replace(item, due=free, counts=self.counts_on(free))
             touches.append(item)
             last = free
             if item.counts:
                 counting += 1
-                per_person[who] = per_person.get(who, 0) + 1
+                per_person[item.who] = per_person.get(item.who, 0) + 1
             if final:
                 return
 
-    def away_until(self, day: date) -> date | None:
-        """The end of an out-of-office that covers `day`, if any."""
-        ends = [
-            t.away_until
-            for t in self.facts.touches
-            if t.away_until is not None and t.date <= day <= t.away_until
+    def next_day(
+        self,
+        touches: list[PlannedFollowUp],
+        last: date | None,
+        counting: int,
+        item: PlannedFollowUp | None,
+    ) -> date | None:
+        """The day the next flexible touch can go: spaced, after pauses (discovery excepted)."""
+        day = self.cal.add(last, self.spacing(counting)) if last else self.start
+        pause_end = max((p.end for p in self.state.pauses if p.end < LATEST), default=None)
+        if (item is None or item.purpose != "discovery") and pause_end is not None:
+            day = max(day, self.cal.add(pause_end, 1))
+        decision = self.a.when.decision_date
+        if item is not None and item.key == str(STANDING) and decision is not None:
+            day = max(day, self.cal.add(decision, 1))
+        away_end = self.away_until(day)
+        if away_end is not None:
+            day = self.cal.add(away_end, 1)  # nobody reads mail on the beach
+        return self.free_day(touches, max(day, self.start))
+
+    def addressed(
+        self, item: PlannedFollowUp, per_person: dict[str, int], touches: list[PlannedFollowUp]
+    ) -> PlannedFollowUp:
+        """After two unanswered to one person, the next goes to another; a signer nobody met is
+        reached through the main contact's introduction instead."""
+        who = item.who or self.main
+        if per_person.get(who, 0) >= 2 and self.other:
+            who = self.other
+        cold = people.cold_signer(self.a, who) if who != self.main and self.main else None
+        if cold is None:
+            return replace(item, who=who)
+        asked = str(INTRODUCTION) in self.facts.sent_keys or any(
+            str(INTRODUCTION) in (t.key, *t.covers) for t in touches
+        )
+        if asked or item.purpose in ("close_loop", "escalate"):
+            return replace(item, who=self.main)
+        bring, outline = words.introduction(self.a, self.main, cold)
+        return replace(item, who=self.main, bring=bring, outline=outline)
+
+    def decision_passed(self, day: date) -> bool:
+        decision = self.a.when.decision_date
+        return decision is not None and decision < day
+
+    def stale(self, item: PlannedFollowUp, day: date) -> bool:
+        """Its words name a date already past on `day` ("a plan that lands before Feb 1")."""
+        return timeline.cites_past(f"{item.bring} {item.outline}", day, self.meeting)
+
+    def close_plan_late(
+        self, item: PlannedFollowUp, day: date, touches: list[PlannedFollowUp]
+    ) -> bool:
+        """A close plan after the decision date is no plan: it joins the last touch before that
+        date, or is left out when there is none. True when it was placed (or left out) here."""
+        decision = self.a.when.decision_date
+        if item.key != str(CLOSE_PLAN) or decision is None or decision <= self.today:
+            return False
+        if day < decision:
+            return False
+        earlier = [
+            i for i, t in enumerate(touches) if t.channel != "task" and self.effective(t) < decision
         ]
-        return max(ends) if ends else None
+        if earlier:
+            i = max(earlier, key=lambda i: self.effective(touches[i]))
+            touches[i] = merge(touches[i], item)
+        return True
 
-    def effective(self, touch: PlannedFollowUp) -> date:
-        """An overdue touch not yet sent will go out today at the earliest."""
-        return max(touch.due, self.start)
-
-    def counts_on(self, day: date) -> bool:
-        return self.state.paused_on(day) is None
-
-    def spacing(self, counting: int) -> int:
-        steps = self.cad.spacing
-        return steps[min(counting - 1, len(steps) - 1)] if counting > 0 else steps[0]
-
-    def sent_since_contact(self) -> list[date]:
-        """Days we wrote or called since the last two-way contact, counted or not (paused)."""
-        return [
-            t.date
-            for t in self.facts.touches
-            if t.outbound_attempt and t.date >= self.state.last_two_way
-        ]
-
-    def free_day(self, touches: list[PlannedFollowUp], day: date) -> date | None:
-        sent = self.sent_since_contact()
-        while day < LATEST:
-            if all(abs(self.cal.between(d, day)) >= MIN_GAP for d in sent) and all(
-                abs(self.cal.between(self.effective(t), day)) >= MIN_GAP
-                for t in touches
-                if t.channel != "task"
-            ):
-                return day
-            day = self.cal.add(day, 1)
-        return None
+    def where_we_stand(self) -> PlannedFollowUp:
+        return self.flex(STANDING, "email", "discovery", words.where_we_stand(self.a))
 
     def discovery(self) -> list[PlannedFollowUp]:
         return [
@@ -392,9 +407,10 @@ class _Builder:
 
     def closing_loop(self, due: date) -> PlannedFollowUp:
         """The last touch before the deal goes quiet; its reason to answer must still hold on `due`."""
-        reason = words.reason_to_answer(self.a, due)
+        reason = words.reason_to_answer(self.a, due, self.meeting)
         if strategy.never_gives_up(self.a):
-            who = words.escalate_to(self.main, self.other)
+            cold = people.cold_signer(self.a, self.other) is not None
+            who = words.escalate_to(self.main, "" if cold else self.other)
             said = words.escalation(self.a, who, reason)
             return self.flex(FollowUpKey.escalate(), "email", "escalate", said, who=who)
         said = words.close_loop(self.a, reason)
@@ -403,7 +419,14 @@ class _Builder:
     def check_back(self) -> PlannedFollowUp:
         day = self.verdict.check_back or self.today + timedelta(days=self.cad.check_back_days)
         due = self.cal.on_or_after(max(day, self.today))
-        why = next((r.detail for r in self.verdict.reasons), "the deal was put on hold")
+        why = next(
+            (
+                r.detail
+                for r in self.verdict.reasons
+                if not timeline.cites_past(r.detail, due, self.today)
+            ),
+            "the deal was put on hold",
+        )
         said = words.check_back(self.a, why)
         return self.touch(
             FollowUpKey.check_back(),
@@ -415,82 +438,3 @@ class _Builder:
             None,
             counts=False,
         )
-
-    # -- helpers -------------------------------------------------------------------------
-
-    def buyer_dated(self) -> list[_Dated]:
-        return sorted(
-            (d for d in self.steps if d.step.date is not None and d.step.owner is not Owner.us),
-            key=lambda d: (d.step.date, d.key),
-        )
-
-    def step_date(self, step_key: str | None) -> date | None:
-        return next((d.step.date for d in self.steps if d.key == step_key), None)
-
-    def touch(
-        self,
-        key: FollowUpKey,
-        due: date,
-        channel: str,
-        who: str,
-        purpose: str,
-        said: words.Words,
-        milestone: str | None,
-        *,
-        counts: bool = True,
-    ) -> PlannedFollowUp:
-        anchor, milestone_date = self.anchor_for(key, due)
-        return PlannedFollowUp(
-            str(key),
-            due,
-            channel,
-            who,
-            purpose,
-            said.bring,
-            milestone,
-            said.outline,
-            counts,
-            anchor,
-            milestone_date,
-        )
-
-    def anchor_for(self, key: FollowUpKey, due: date) -> tuple[str, date | None]:
-        """What the due date hangs on: a step's date, the meeting, the notice date."""
-        if key.step_key is not None:
-            day = self.step_date(key.step_key)
-            return (day.isoformat() if day else ""), day
-        if key.kind is Kind.renewal and self.a.deal.renewal_notice:
-            # the day too: one moved clear of another touch is stored on its new day
-            return f"{self.a.deal.renewal_notice.isoformat()}|{due.isoformat()}", None
-        if key.kind is Kind.recap and self.facts.snoozed_until is not None:
-            return f"{key.anchor}|snoozed:{self.facts.snoozed_until.isoformat()}", None
-        if key.kind in (Kind.recap, Kind.owe):
-            return key.anchor, None
-        return due.isoformat(), None
-
-    def flex(
-        self, key: FollowUpKey, channel: str, purpose: str, said: words.Words, who: str = ""
-    ) -> PlannedFollowUp:
-        history = f"{self.state.last_two_way.isoformat()}+{len(self.state.attempts)}"
-        if self.facts.snoozed_until is not None:
-            history += f"|snoozed:{self.facts.snoozed_until.isoformat()}"
-        pauses = sorted(f"{p.start}:{p.end}" for p in self.state.pauses)
-        if pauses:
-            history += "|" + zlib.crc32(",".join(pauses).encode()).to_bytes(4).hex()
-        bring, outline = said
-        return PlannedFollowUp(
-            str(key), self.today, channel, who, purpose, bring, None, outline, anchor=history
-        )
-
-
-def _merge(first: PlannedFollowUp, second: PlannedFollowUp) -> PlannedFollowUp:
-    """Two steps close together share one touch."""
-    milestones = [m for m in (first.milestone, second.milestone) if m]
-    return replace(
-        first,
-        covers=(*first.covers, second.key, *second.covers),
-        milestone_date=first.milestone_date or second.milestone_date,
-        bring=f"{first.bring}; {second.bring}",
-        milestone=" + ".join(dict.fromkeys(milestones)) or None,
-        counts=first.counts and second.counts,
-    )

@@ -13,7 +13,15 @@ from collections.abc import Sequence
 from datetime import date
 
 from dealcoach.errors import BadInput, NotFound
-from dealcoach.records import DealFacts, PlannedFollowUp, Reason, StrategyChoice, Touch, Verdict
+from dealcoach.records import (
+    DealFacts,
+    PlannedFollowUp,
+    Reason,
+    Slot,
+    StrategyChoice,
+    Touch,
+    Verdict,
+)
 from dealcoach.store.connection import Connection, Row, iso, to_date
 from dealcoach.store.deals import Deals
 from dealcoach.store.interviews import Interviews
@@ -29,6 +37,7 @@ class Plans:
         self._db = db
         self._deals = deals
         self._interviews = interviews
+        self._recap_slots: dict[int, tuple[Slot, ...]] | None = None  # see taken_slots
 
     # ----------------------------------------------------------------- what the domain reads
 
@@ -82,7 +91,37 @@ class Plans:
                 ),
                 decision_date=to_date(deal["decision_date"]),
                 is_open=deal["status"] == "open",
+                deal_id=deal_id,
+                taken_slots=self.taken_slots(deal_id),
             )
+
+    def taken_slots(self, deal_id: int) -> tuple[tuple[Slot, ...], ...]:
+        """The meeting slots the planned recaps of the other open deals propose, one entry a deal.
+
+        Read once per open store and kept current by `save`: `next` re-plans every expired deal
+        in one process, and one query for all of them beats one per deal.
+        """
+        if self._recap_slots is None:
+            rows = self._db.rows(
+                "SELECT f.deal_id, f.bring FROM followups f JOIN deals d ON d.id = f.deal_id"
+                " WHERE f.status = 'planned' AND f.purpose = 'recap' AND d.status = 'open'"
+                " ORDER BY f.deal_id, f.id"
+            )
+            self._recap_slots = {}
+            for row in rows:
+                self._remember_slots(row["deal_id"], [row["bring"] or ""])
+        return tuple(
+            found for other, found in sorted(self._recap_slots.items()) if other != deal_id
+        )
+
+    def _remember_slots(self, deal_id: int, recaps: Sequence[str]) -> None:
+        if self._recap_slots is None:
+            return  # not read yet: the first read sees the saved rows
+        found = [slots for text in recaps if (slots := Slot.found_in(text))]
+        if found:
+            self._recap_slots[deal_id] = found[-1]
+        else:
+            self._recap_slots.pop(deal_id, None)
 
     # ----------------------------------------------------------------- the plan
 
@@ -155,6 +194,7 @@ class Plans:
                         row["id"],
                         {**values, "changed": stamp, "sequence": row["sequence"] + 1},
                     )
+            self._remember_slots(deal_id, [i.bring for i in planned if i.purpose == "recap"])
             return self.planned(deal_id)
 
     def planned(self, deal_id: int) -> list[Row]:
