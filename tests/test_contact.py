@@ -101,7 +101,11 @@ def test_past_the_answer_window_the_buyer_is_ghosting() -> None:
 def test_a_pause_running_today_holds_the_test() -> None:
     away = Touch(TODAY, TouchKind.note, away_until=TODAY + timedelta(days=5))
     assert _silence([20, 10, 4], 3) == contact.Silence(ghosted=True)
-    assert _silence([20, 10, 4], 3, away) == contact.Silence(ghosted=False)
+    held = _silence([20, 10, 4], 3, away)
+    assert not held.ghosted
+    # judged again the working day after the pause ends, not months later (issue 13, item 5)
+    assert held.answer_by is not None and TODAY + timedelta(days=5) < held.answer_by
+    assert (held.answer_by - (TODAY + timedelta(days=5))).days <= 3
 
 
 def test_touches_sent_during_a_pause_are_not_attempts() -> None:

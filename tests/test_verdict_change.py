@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dealcoach.domain.verdict import SIGNAL_ORDER
-from dealcoach.domain.verdict_change import reason_changes, summary
+from dealcoach.domain.verdict_change import improved, reason_changes, summary
 from dealcoach.records import Reason
 
 from .clirun import EXAMPLES, invoke
@@ -45,6 +45,43 @@ def test_the_line_names_the_cause(
 ) -> None:
     new = reasons(*after)
     assert summary(reason_changes(reasons(*before), new), new) == line
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "better", "line"),
+    [
+        (  # a reply after the silence: named, though an old deal's `stalled` now shows
+            ("quiet_after_decision", "decision_passed", "no_power"),
+            ("decision_passed", "stalled", "no_power"),
+            True,
+            "the buyer answered (quiet_after_decision cleared)",
+        ),
+        (  # worse: what decided it, when it is new
+            ("decision_passed", "no_power"),
+            ("quiet_after_decision", "decision_passed", "no_power", "stalled"),
+            False,
+            "quiet_after_decision evidence",
+        ),
+    ],
+)
+def test_better_names_what_cleared_worse_what_decided(
+    before: tuple[str, ...], after: tuple[str, ...], better: bool, line: str
+) -> None:
+    new = reasons(*after)
+    assert summary(reason_changes(reasons(*before), new), new, better=better) == line
+
+
+def test_improved_runs_from_let_go_to_pursue() -> None:
+    assert improved("nurture", "pursue") and improved("let_go", "nurture")
+    assert not improved("pursue", "nurture") and not improved("nurture", "nurture")
+
+
+def test_a_lifted_stop_can_reveal_silence() -> None:
+    changes = reason_changes(reasons("stop_reason"), reasons("ghosted", "no_power"))
+    assert [(c.signal, c.change) for c in changes] == [
+        ("ghosted", "appeared"),
+        ("stop_reason", "cleared"),
+    ]
 
 
 def test_a_stop_weighs_alone_so_nothing_else_clears() -> None:

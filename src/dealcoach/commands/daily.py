@@ -188,7 +188,7 @@ def log(
         typer.Option(
             "--decision-date",
             metavar="DATE",
-            help="The buyer's new decision date (a passed one stops counting against the deal).",
+            help="The buyer's new decision date (clears a passed one).",
         ),
     ] = None,
     json_out: JsonOpt = False,
@@ -203,6 +203,10 @@ def log(
     away = parse_date(away_until, today) if away_until else None
     signal_until = parse_date(until, today) if until else None
     new_decision_date = parse_date(decision_date, today) if decision_date else None
+    if new_decision_date is not None:
+        from dealcoach.render.touches import echo_date
+
+        echo_date("decision date", new_decision_date)  # the date understood, before it is kept
     if until and signal is None:
         raise BadInput(
             "--until goes with --signal (e.g. --signal lost_funding --until 'in 3 months')"

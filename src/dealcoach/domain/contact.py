@@ -133,8 +133,11 @@ def silence(state: ContactState, limit: int, today: date, cal: WorkCalendar) -> 
     """Ghosted: the ceiling of unanswered attempts is reached, no pause runs today, and the
     buyer has had the answer window to reply to the last attempt."""
     attempts = state.attempts
-    if len(attempts) < limit or state.paused_on(today) is not None:
+    if len(attempts) < limit:
         return Silence(ghosted=False)
+    pause = state.paused_on(today)
+    if pause is not None:  # judged again the day after it ends
+        return Silence(ghosted=False, answer_by=cal.add(pause.end, 1))
     answer_by = cal.add(attempts[-1].date, ANSWER_WINDOW)
     if answer_by > today:
         return Silence(ghosted=False, answer_by=answer_by)

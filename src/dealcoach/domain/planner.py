@@ -304,7 +304,7 @@ class _Builder(PlanBase):
                 for left in queue:  # a close plan still to come joins a touch before the date
                     self.close_plan_late(left, free, touches)
                 standing = self.where_we_stand()
-                queue = [] if standing.key in sent else [standing]
+                queue = [] if self.stood_already() else [standing]
                 continue
             if item is not None:
                 queue.pop(0)
@@ -388,7 +388,17 @@ class _Builder(PlanBase):
         return True
 
     def where_we_stand(self) -> PlannedFollowUp:
-        return self.flex(STANDING, "email", "discovery", words.where_we_stand(self.a))
+        """Anchored to the decision date too: a new date moves it (its due date is kept only
+        while its anchor holds)."""
+        said = self.flex(STANDING, "email", "discovery", words.where_we_stand(self.a))
+        return replace(said, anchor=f"{said.anchor}|decision:{self.a.when.decision_date}")
+
+    def stood_already(self) -> bool:
+        """ "Where do we stand" went out for this decision date, after the buyer last answered:
+        asked once per silence, so a reply or a new date opens the question again."""
+        decision = self.a.when.decision_date
+        since = max(self.state.last_two_way, decision) if decision else self.state.last_two_way
+        return any(t.followup_key == str(STANDING) and t.date > since for t in self.facts.touches)
 
     def discovery(self) -> list[PlannedFollowUp]:
         return [

@@ -82,11 +82,16 @@ def delivered(facts: DealFacts, sent_brings: Iterable[str]) -> list[str]:
 
 def already_sent(deliverable: str, sent: Iterable[str]) -> bool:
     """Whether a deliverable is one of those sent: the same words, or all of one's words in the
-    other ("three-year pricing" and "Three-year pricing sheet")."""
+    other ("three-year pricing" and "Three-year pricing sheet"); a sent text that names only a
+    small part of the deliverable ("privacy" of a whole security pack) is not the deliverable."""
     mine = _words(deliverable)
     if not mine:
         return False
-    return any(mine <= other or other <= mine for other in map(_words, sent) if other)
+    return any(
+        mine <= other or (other <= mine and 2 * len(other) >= len(mine))
+        for other in map(_words, sent)
+        if other
+    )
 
 
 def _words(text: str) -> frozenset[str]:

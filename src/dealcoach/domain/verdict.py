@@ -161,7 +161,7 @@ class _Judge:
 
     def watch(self, day: date | None) -> None:
         if day is not None and day > self.today:
-            self.changes.append(day)
+            self.changes.append(min(day, LATEST))  # a date past the accepted range is never stored
 
     def verdict(self) -> Verdict:
         a = self.answers

@@ -14,6 +14,9 @@ from dealcoach.records import Reason, ReasonChange
 
 APPEARED, CLEARED = "appeared", "cleared"
 STOP = "stop_reason"
+# what a stop verdict leaves unjudged: the deal's other risks and gaps (not the contact signals,
+# which a stop lifted can reveal)
+_SHORT_CIRCUITED = frozenset(SIGNAL_ORDER) - {"ghosted", "quiet_after_decision", "decision_passed"}
 CLEARED_WORDS = {
     "stop_reason": "the buyer's stop no longer holds",
     "ghosted": "the buyer answered",
@@ -41,11 +44,12 @@ def reason_changes(
     """The signals only the new verdict has (as they read now), then those it lost (as they read)."""
     old = [_pair(item) for item in before]
     new = [(reason.signal, reason.detail) for reason in after]
-    if any(signal == STOP for signal, _ in (*old, *new)):
-        # a stop the buyer voiced decides alone and weighs nothing else: the other signals were
-        # not judged on that side, so only the stop itself can have appeared or cleared
+    # a stop the buyer voiced decides alone and weighs nothing else: the other signals were not
+    # judged on that side, so they cannot have cleared (or appeared) because of it
+    if any(signal == STOP for signal, _ in new):
         old = [pair for pair in old if pair[0] == STOP]
-        new = [pair for pair in new if pair[0] == STOP]
+    if any(signal == STOP for signal, _ in old):
+        new = [pair for pair in new if pair[0] == STOP or pair[0] not in _SHORT_CIRCUITED]
     old_signals = {signal for signal, _ in old}
     new_signals = {signal for signal, _ in new}
     appeared = [
@@ -59,23 +63,40 @@ def reason_changes(
     return (*appeared, *cleared)
 
 
-def summary(changes: Sequence[ReasonChange], after: Sequence[Reason]) -> str:
-    """One line for the screen: the strongest risk that appeared, else the strongest one cleared,
-    else the strongest strength that appeared; the new verdict's lead reason when nothing differs."""
+def summary(
+    changes: Sequence[ReasonChange], after: Sequence[Reason], *, better: bool = False
+) -> str:
+    """One line for the screen. A verdict that got better says what cleared ("the buyer answered
+    (ghosted cleared)"); one that got worse says what decided it, when that is new, else the
+    strongest risk that appeared. The new verdict's lead reason when nothing differs."""
     risks = [c for c in changes if c.signal not in STRENGTHS]
-    appeared = _strongest([c for c in risks if c.change == APPEARED])
-    if appeared is not None:
-        return appeared.detail
+    appeared = [c for c in risks if c.change == APPEARED]
     cleared = _strongest([c for c in risks if c.change == CLEARED])
+    if better and cleared is not None:
+        return _cleared_words(cleared)
+    lead = after[0].signal if after else None
+    deciding = next((c for c in appeared if c.signal == lead), None) or _strongest(appeared)
+    if deciding is not None:
+        return deciding.detail
     if cleared is not None:
-        words = CLEARED_WORDS.get(
-            cleared.signal, f"{cleared.signal.replace('_', ' ')} no longer holds"
-        )
-        return f"{words} ({cleared.signal} cleared)"
+        return _cleared_words(cleared)
     strength = _strongest([c for c in changes if c.change == APPEARED])
     if strength is not None:
         return strength.detail
     return after[0].detail if after else ""
+
+
+RANK = {"let_go": 0, "nurture": 1, "pursue": 2}
+
+
+def improved(before: str, after: str) -> bool:
+    """From let go towards pursue."""
+    return RANK.get(after, 0) > RANK.get(before, 0)
+
+
+def _cleared_words(change: ReasonChange) -> str:
+    words = CLEARED_WORDS.get(change.signal, f"{change.signal.replace('_', ' ')} no longer holds")
+    return f"{words} ({change.signal} cleared)"
 
 
 def _strongest(changes: Sequence[ReasonChange]) -> ReasonChange | None:

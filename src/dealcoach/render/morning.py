@@ -52,9 +52,10 @@ def next_screen(
             f"{outcome.verdict.decision.value.replace('_', ' ')}",
             style=DECISION_STYLE[outcome.verdict.decision.value],
         )
-        from dealcoach.domain.verdict_change import summary  # only when a verdict changed
+        from dealcoach.domain.verdict_change import improved, summary  # only on a change
 
-        said = summary(outcome.changes, outcome.verdict.reasons)
+        better = improved(str(previous.get("decision")), outcome.verdict.decision.value)
+        said = summary(outcome.changes, outcome.verdict.reasons, better=better)
         if said:
             line.append(f": {clean(said)}")
         con.print(line)

@@ -45,9 +45,10 @@ def touch_screen(
             f"{previous['decision'].replace('_', ' ')} → {word.replace('_', ' ')}",
             style=DECISION_STYLE[word],
         )
-        from dealcoach.domain.verdict_change import summary  # only when a verdict changed
+        from dealcoach.domain.verdict_change import improved, summary  # only on a change
 
-        said = summary(outcome.changes, outcome.verdict.reasons)
+        better = improved(str(previous.get("decision")), outcome.verdict.decision.value)
+        said = summary(outcome.changes, outcome.verdict.reasons, better=better)
         if said:
             change.append(f": {clean(said)}")
         con.print(change)
@@ -87,3 +88,11 @@ def _line(con: Console, text: str) -> None:
     from rich.text import Text
 
     con.print(Text(clean(text)), soft_wrap=True)
+
+
+def echo_date(label: str, day: date) -> None:
+    """The date a phrase was read as ("next fri" → Fri 2027-01-29), on stderr, as the interview
+    echoes its dates: stdout stays for data."""
+    import sys
+
+    sys.stderr.write(f"{label} → {day.strftime('%a')} {day.isoformat()}\n")
