@@ -1,0 +1,127 @@
+"""Hostile input, second round (issue 16): what once crashed with exit 70 is one line and exit 1,
+naming the file; user text is escaped in every message; what dealcoach writes is private."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .clirun import EXAMPLES, TODAY, invoke, qualify_json
+
+HUGE_INT = "9" * 5_000
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.fixture
+def db(dealcoach_home: Path) -> Path:
+    qualify_json("--answers", str(EXAMPLES / "thin-lead.toml"))
+    return dealcoach_home / "dealcoach.db"
+
+
+def dump(db: Path) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return list(conn.iterdump())
+
+
+def refused(result: Any, db: Path, before: list[str], *names: str) -> str:
+    """Exit 1, one line that names the file, and nothing stored changed."""
+    assert result.exit_code == 1, (result.exit_code, result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("dealcoach: "), result.stderr
+    assert "internal error" not in result.stderr and result.stdout == ""
+    for name in names:
+        assert name in lines[0]
+    assert dump(db) == before
+    return lines[0]
+
+
+def test_a_huge_integer_in_an_answers_file_is_refused(db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "big.json"
+    path.write_text('{"deal": {"account": "A", "value": ' + HUGE_INT + "}}")
+    before = dump(db)
+    line = refused(
+        invoke("--today", TODAY, "qualify", "--answers", str(path)), db, before, "big.json"
+    )
+    assert "digits" in line
+
+
+def test_a_huge_integer_on_stdin_is_refused(db: Path) -> None:
+    before = dump(db)
+    text = '{"deal": {"account": "A", "value": ' + HUGE_INT + "}}"
+    result = invoke("--today", TODAY, "qualify", "--answers", "-", input=text)
+    assert "digits" in refused(result, db, before)
+
+
+def test_a_huge_integer_in_a_toml_answers_file_is_refused(db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "big.toml"
+    path.write_text('[deal]\naccount = "A"\nvalue = ' + HUGE_INT + "\n")
+    before = dump(db)
+    refused(invoke("--today", TODAY, "qualify", "--answers", str(path)), db, before, "big.toml")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("big.json", '[{"account": "A", "value": ' + HUGE_INT + "}]"),
+        ("big.jsonl", '{"account": "A", "value": ' + HUGE_INT + "}\n"),
+        ("deep.json", '[{"account": ' + DEEP + "}]"),
+        ("deep.jsonl", '{"account": ' + DEEP + "}\n"),
+        ("bare.json", DEEP),
+    ],
+)
+def test_hostile_json_imports_are_refused(db: Path, tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    before = dump(db)
+    refused(invoke("--today", TODAY, "import", str(path)), db, before, name)
+
+
+@pytest.mark.parametrize("cell", [DEEP, '[{"signal": ' + HUGE_INT + "}]"], ids=["deep", "huge"])
+def test_a_hostile_reasons_cell_is_refused(db: Path, tmp_path: Path, cell: str) -> None:
+    exported = invoke("export", "deals", "--format", "csv")
+    assert exported.exit_code == 0, exported.stderr
+    header, line = exported.stdout.splitlines()[:2]
+    columns = header.split(",")
+    import csv
+    import io
+
+    values = next(csv.reader(io.StringIO(line)))
+    values[columns.index("reasons")] = cell
+    values[columns.index("id")] = "77"
+    out = io.StringIO()
+    csv.writer(out).writerows([columns, values])
+    path = tmp_path / "deals.csv"
+    path.write_text(out.getvalue())
+    before = dump(db)
+    line = refused(invoke("--today", TODAY, "import", str(path)), db, before, "deals.csv")
+    assert "reasons" in line
+
+
+@pytest.mark.parametrize(
+    "command", [["next"], ["list"], ["show", "D1"], ["log", "D1", "--kind", "note"], ["doctor"]]
+)
+def test_a_deeply_nested_config_is_refused(
+    db: Path, dealcoach_home: Path, command: list[str]
+) -> None:
+    config = dealcoach_home / "config.toml"
+    config.write_text("x = " + "[" * 5_000 + "]" * 5_000 + "\n")
+    before = dump(db)
+    result = invoke("--today", TODAY, *command)
+    if command == ["doctor"]:
+        assert "internal error" not in result.stderr and result.exit_code != 70
+        assert "nested" in result.stderr + result.stdout
+        assert dump(db) == before
+        return
+    if command[0] in ("list", "show"):  # reads that do not need the settings keep working
+        assert result.exit_code == 0, result.stderr
+        return
+    assert "nested" in refused(result, db, before, "config.toml")
+
+
+def test_a_huge_integer_in_the_config_is_refused(db: Path, dealcoach_home: Path) -> None:
+    (dealcoach_home / "config.toml").write_text("x = " + HUGE_INT + "\n")
+    before = dump(db)
+    refused(invoke("--today", TODAY, "next"), db, before, "config.toml")
