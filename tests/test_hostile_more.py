@@ -125,3 +125,66 @@ def test_a_huge_integer_in_the_config_is_refused(db: Path, dealcoach_home: Path)
     (dealcoach_home / "config.toml").write_text("x = " + HUGE_INT + "\n")
     before = dump(db)
     refused(invoke("--today", TODAY, "next"), db, before, "config.toml")
+
+
+# Terminal escapes: window title (OSC 0), hyperlink (OSC 8), clipboard (OSC 52), colour, bell.
+ESCAPES = "\x1b]0;owned\x07\x1b]8;;x.example\x1b\\link\x1b]52;c;aGk=\x07\x1b[31m\x9b2J"
+
+
+def no_control(text: str) -> None:
+    """Nothing a terminal would act on: only printable text and line ends."""
+    bad = [c for c in text if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0]
+    assert not bad, repr(text)
+
+
+def test_an_unknown_crm_stage_is_escaped_in_its_hint(db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "hub.csv"
+    path.write_text(
+        "Record ID,Deal Name,Deal Stage,Close Date,Amount,Associated Company,Create Date\n"
+        f"101,Reading,Demo{ESCAPES},2027-01-15,48000,Lincoln,2026-10-02\n",
+        newline="",
+    )
+    before = dump(db)
+    result = invoke("--today", TODAY, "import", str(path), "--from", "hubspot")
+    line = refused(result, db, before, "hub.csv", "--map-stage")
+    no_control(result.stderr)
+    assert '--map-stage "Demo\\x1b]0;owned\\x07' in line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["import", "{dir}/missing{esc}.csv"],
+        ["import", "{dir}/bad{esc}.csv"],
+        ["import", "{dir}/missing{esc}.csv", "--from", "hubspot"],
+        ["qualify", "--answers", "{dir}/missing{esc}.toml"],
+        ["qualify", "--answers", "{dir}/bad{esc}.toml"],
+        ["export", "deals", "--output", "{dir}/folder{esc}"],
+        ["--db", "{dir}/folder{esc}", "next"],
+        ["show", "Acme{esc}"],
+        ["log", "D1", "--kind", "note", "--date", "when{esc}"],
+    ],
+)
+def test_file_names_and_user_text_are_escaped_in_errors(
+    db: Path, tmp_path: Path, args: list[str]
+) -> None:
+    (tmp_path / f"bad{ESCAPES}.csv").write_text("nothing,known\n1,2\n")
+    (tmp_path / f"bad{ESCAPES}.toml").write_text("[deal]\naccount = 3\n")
+    (tmp_path / f"folder{ESCAPES}").mkdir()
+    before = dump(db)
+    result = invoke("--today", TODAY, *[a.format(dir=tmp_path, esc=ESCAPES) for a in args])
+    assert result.exit_code in (1, 2), result.stderr
+    assert "internal error" not in result.stderr and result.stdout == ""
+    no_control(result.stderr)
+    assert "\\x1b]0;owned\\x07" in result.stderr
+    assert dump(db) == before
+
+
+@pytest.mark.parametrize("args", [["import", "{name}"], ["qualify", "--answers", "{name}"]])
+def test_a_file_name_with_a_line_break_stays_one_line(
+    db: Path, tmp_path: Path, args: list[str]
+) -> None:
+    name = str(tmp_path / "two\nlines.csv")
+    before = dump(db)
+    result = invoke("--today", TODAY, *[a.format(name=name) for a in args])
+    refused(result, db, before, "two\\nlines.csv")

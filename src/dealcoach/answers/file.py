@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from dealcoach.answers.schema import Answers
-from dealcoach.errors import BadInput
+from dealcoach.errors import BadInput, escaped
 
 MAX_BYTES = 16 * 1024 * 1024
 
@@ -21,7 +21,7 @@ TOO_LONG = "a number longer than 4,300 digits; no answer needs one"
 
 def load(source: str, today: date) -> Answers:
     """The answers in `source`; every problem is reported with its key path and the reason."""
-    name = "standard input" if source == "-" else source
+    name = "standard input" if source == "-" else escaped(source)  # a name is user text
     document = _parse(source, name)
     return validate(document, today, name)
 

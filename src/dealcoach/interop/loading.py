@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dealcoach.errors import BadInput
+from dealcoach.errors import BadInput, escaped
 
 Progress = Callable[[int, int], None]  # (line reached, lines in the file), now and then
 _Tick = Callable[[int], None]
@@ -78,7 +78,7 @@ def load(path: Path, progress: Progress | None = None) -> Loaded:
 
     CSV is read straight from the file, so only the cells stay in memory (100k deals).
     """
-    name = str(path)
+    name = escaped(path)  # a file name is user text: it may hold a line break or an escape
     try:
         with path.open("rb") as handle:
             head = handle.read(HEAD_BYTES)
