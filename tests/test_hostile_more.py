@@ -188,3 +188,13 @@ def test_a_file_name_with_a_line_break_stays_one_line(
     before = dump(db)
     result = invoke("--today", TODAY, *[a.format(name=name) for a in args])
     refused(result, db, before, "two\\nlines.csv")
+
+
+def test_a_dry_run_escapes_the_file_names_it_lists(db: Path, tmp_path: Path) -> None:
+    exported = invoke("export", "deals", "--format", "csv")
+    path = tmp_path / f"deals{ESCAPES}.csv"
+    path.write_text(exported.stdout.replace("\n1,", "\n5,", 1), newline="")
+    result = invoke("--today", TODAY, "import", str(path), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    no_control(result.stdout + result.stderr)
+    assert "\\x1b]0;owned\\x07" in result.stdout
