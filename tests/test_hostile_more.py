@@ -3,6 +3,7 @@ naming the file; user text is escaped in every message; what dealcoach writes is
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -198,3 +199,122 @@ def test_a_dry_run_escapes_the_file_names_it_lists(db: Path, tmp_path: Path) -> 
     assert result.exit_code == 0, result.stderr
     no_control(result.stdout + result.stderr)
     assert "\\x1b]0;owned\\x07" in result.stdout
+
+
+# -- private files: what dealcoach writes is 0600, the folders it makes 0700 ------------------------
+
+
+@pytest.fixture
+def umask_022() -> Any:
+    """The usual umask, under which a plain open() makes 0644 files and mkdir 0755 folders."""
+    import os
+
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def wider(root: Path) -> list[str]:
+    """Files wider than 0600 and folders wider than 0700 under root (itself included)."""
+    found = [root, *root.rglob("*")]
+    return [
+        f"{p} {mode(p):o}"
+        for p in found
+        if mode(p) & (0o077 if p.is_dir() else 0o177) and not p.is_symlink()
+    ]
+
+
+def test_every_file_and_folder_in_the_data_folder_is_private(
+    umask_022: None, dealcoach_home: Path, tmp_path: Path
+) -> None:
+    qualify_json("--answers", str(EXAMPLES / "thin-lead.toml"))
+    (dealcoach_home / "config.toml").write_text('country = "US"\n')
+    os_chmod(dealcoach_home / "config.toml", 0o600)
+    for args in (["next"], ["backup"], ["backup"], ["doctor"], ["plan", "D1"]):
+        result = invoke("--today", TODAY, *args)
+        assert result.exit_code == 0, (args, result.stderr)
+    assert (dealcoach_home / "backups").is_dir() and (dealcoach_home / "cache").is_dir()
+    assert wider(dealcoach_home) == []
+
+
+def os_chmod(path: Path, value: int) -> None:
+    import os
+
+    os.chmod(path, value)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "deals", "--output", "{out}/deals.csv"],
+        ["export", "followups", "--format", "ics", "--output", "{out}/deals.ics"],
+        ["export", "deals", "--format", "jsonl", "--output", "{out}/deals.jsonl"],
+        ["plan", "D1", "--ics", "{out}/d1.ics"],
+        ["backup", "{out}/copy.db"],
+    ],
+)
+def test_files_written_to_a_chosen_folder_are_private_and_the_folder_is_left_as_is(
+    umask_022: None, db: Path, tmp_path: Path, args: list[str]
+) -> None:
+    out = tmp_path / "chosen"
+    out.mkdir(mode=0o755)
+    os_chmod(out, 0o755)
+    result = invoke("--today", TODAY, *[a.format(out=out) for a in args])
+    assert result.exit_code == 0, result.stderr
+    (written,) = out.iterdir()
+    assert mode(written) == 0o600
+    assert mode(out) == 0o755
+
+
+def test_an_export_replacing_a_file_leaves_it_private(
+    umask_022: None, db: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "deals.csv"
+    target.write_text("old")
+    os_chmod(target, 0o644)
+    assert invoke("export", "deals", "--output", str(target)).exit_code == 0
+    assert mode(target) == 0o600
+
+
+def test_folders_dealcoach_makes_for_a_new_db_are_private_and_a_chosen_one_is_kept(
+    umask_022: None, tmp_path: Path
+) -> None:
+    chosen = tmp_path / "chosen"
+    chosen.mkdir()
+    os_chmod(chosen, 0o755)
+    new = qualify_json(
+        "--db", str(chosen / "a" / "b" / "d.db"), "--answers", str(EXAMPLES / "thin-lead.toml")
+    )
+    assert new["deal"]["id"] == 1
+    assert mode(chosen) == 0o755
+    assert mode(chosen / "a") == 0o700 and mode(chosen / "a" / "b") == 0o700
+    assert mode(chosen / "a" / "b" / "d.db") == 0o600
+
+
+def test_a_first_draft_makes_a_private_data_folder(umask_022: None, dealcoach_home: Path) -> None:
+    from dealcoach.home import drafts, paths
+
+    assert not dealcoach_home.exists()
+    drafts.save(drafts.key_for(None), {"answers": {}})
+    assert mode(dealcoach_home) == 0o700 and mode(paths.drafts_dir()) == 0o700
+
+
+def test_doctor_reports_a_wide_data_folder(db: Path, dealcoach_home: Path) -> None:
+    os_chmod(dealcoach_home, 0o755)
+    result = invoke("doctor", "--json")
+    assert result.exit_code == 1
+    failed = {c["name"]: c for c in json.loads(result.stdout)["checks"] if not c["ok"]}
+    assert set(failed) == {"folder permissions"}
+    assert failed["folder permissions"]["fix"] == f"chmod 700 {dealcoach_home}"
+
+
+def test_doctor_reports_a_wide_database(db: Path) -> None:
+    os_chmod(db, 0o640)
+    failed = {
+        c["name"] for c in json.loads(invoke("doctor", "--json").stdout)["checks"] if not c["ok"]
+    }
+    assert failed == {"permissions"}
