@@ -12,7 +12,7 @@ from typer.core import TyperGroup
 
 from dealcoach import __version__
 from dealcoach.cli_params import prime
-from dealcoach.errors import DealcoachError
+from dealcoach.errors import DealcoachError, escaped
 from dealcoach.workflow.context import Context
 
 GLOBAL_FLAGS = {"--debug"}
@@ -58,8 +58,8 @@ def _report(ctx: Any, message: str) -> None:
         import traceback
 
         traceback.print_exc(file=sys.stderr)
-    for line in message.splitlines() or [message]:
-        sys.stderr.write(f"dealcoach: {line}\n")
+    for line in message.split("\n"):  # each line escaped: messages quote files and user text
+        sys.stderr.write(f"dealcoach: {escaped(line)}\n")
     sys.stderr.flush()
 
 

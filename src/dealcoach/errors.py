@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
+_CONTROL.update({0x0A: "\\n", 0x09: "\\t", 0x0D: "\\r"})
+
+
+def escaped(value: object) -> str:
+    """Text from a file or the user, safe on a terminal: control characters (escape sequences,
+    line breaks) written as `\\x1b`, `\\n`. Idempotent, so text escaped twice reads the same."""
+    return str(value).translate(_CONTROL)
+
 
 class DealcoachError(Exception):
     """A problem the user can fix: printed as one line on stderr, never as a traceback."""

@@ -12,14 +12,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from dealcoach.answers.schema import Answers
-from dealcoach.errors import BadInput
+from dealcoach.errors import BadInput, escaped
 
 MAX_BYTES = 16 * 1024 * 1024
+
+TOO_LONG = "a number longer than 4,300 digits; no answer needs one"
 
 
 def load(source: str, today: date) -> Answers:
     """The answers in `source`; every problem is reported with its key path and the reason."""
-    name = "standard input" if source == "-" else source
+    name = "standard input" if source == "-" else escaped(source)  # a name is user text
     document = _parse(source, name)
     return validate(document, today, name)
 
@@ -84,6 +86,8 @@ def _toml(raw: str, name: str) -> Any:
         raise BadInput(f"{name}: not valid TOML: {exc}") from None
     except RecursionError:
         raise BadInput(f"{name}: nested too deeply to be an answers file") from None
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        raise BadInput(f"{name}: {TOO_LONG}") from None
 
 
 def _json(raw: str, name: str) -> Any:
@@ -95,6 +99,8 @@ def _json(raw: str, name: str) -> Any:
         ) from None
     except RecursionError:
         raise BadInput(f"{name}: nested too deeply to be an answers file") from None
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        raise BadInput(f"{name}: {TOO_LONG}") from None
 
 
 def _describe(exc: ValidationError, name: str) -> str:

@@ -35,6 +35,12 @@ def load_settings(path: Path | None = None) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise BadInput(f"{path}: not valid TOML ({exc}); fix or remove the file") from None
+    except RecursionError:
+        raise BadInput(f"{path}: nested too deeply for settings; fix or remove the file") from None
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        raise BadInput(
+            f"{path}: a number longer than 4,300 digits; fix or remove the file"
+        ) from None
     from dealcoach.home.config_file import settings_from
 
     settings = settings_from(data, path)

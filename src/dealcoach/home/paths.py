@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from dealcoach.interop.private import make_folders, open_private
+
 
 def home() -> Path:
     """The data folder: DEALCOACH_HOME, else the platform's user data directory."""
@@ -49,9 +51,9 @@ def write_private(path: Path, data: bytes) -> None:
     import secrets  # not on the start-up path: only writes need it
 
     folder = path.parent
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_folders(folder)
     temp = folder / f".{path.stem}.{secrets.token_hex(6)}.tmp"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = open_private(temp, exclusive=True)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

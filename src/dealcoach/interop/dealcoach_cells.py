@@ -116,6 +116,8 @@ def _checker(column: Column) -> _Convert | None:
                 parsed = json.loads(value)
             except json.JSONDecodeError:
                 raise ValueError(f"{_short(value)} is not JSON") from None
+            except RecursionError:
+                raise ValueError("is nested too deeply") from None
             _json_shape(column, parsed)
             return value  # kept verbatim: the round trip stays byte-exact
 
@@ -201,6 +203,8 @@ def check_answers(text: str, taken_on: Any) -> None:
     today = date.fromisoformat(taken_on) if isinstance(taken_on, str) else date.today()
     try:
         Answers.model_validate(json.loads(text), context={"today": today})
+    except RecursionError:
+        raise ValueError("is nested too deeply") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         path = ".".join(str(part) for part in first["loc"])

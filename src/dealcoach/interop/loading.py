@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dealcoach.errors import BadInput
+from dealcoach.errors import BadInput, escaped
 
 Progress = Callable[[int, int], None]  # (line reached, lines in the file), now and then
 _Tick = Callable[[int], None]
@@ -78,7 +78,7 @@ def load(path: Path, progress: Progress | None = None) -> Loaded:
 
     CSV is read straight from the file, so only the cells stay in memory (100k deals).
     """
-    name = str(path)
+    name = escaped(path)  # a file name is user text: it may hold a line break or an escape
     try:
         with path.open("rb") as handle:
             head = handle.read(HEAD_BYTES)
@@ -230,6 +230,8 @@ def _json_array(text: str, name: str, progress: _Tick | None) -> Loaded:
                 item, pos = decoder.raw_decode(text, pos)
             except json.JSONDecodeError as exc:
                 raise BadInput(f"{name} line {exc.lineno}: not valid JSON ({exc.msg})") from None
+            except (RecursionError, ValueError) as exc:
+                raise BadInput(f"{name} line {at}: {hostile_json(exc)}") from None
             if not isinstance(item, dict):
                 raise BadInput(f"{name} line {at}: expected an object, one per row")
             records.append((at, item))
@@ -261,6 +263,9 @@ def _jsonl(text: str, name: str, progress: _Tick | None) -> Loaded:
         except json.JSONDecodeError as exc:
             problems.append(Problem(name, number, f"not valid JSON ({exc.msg})"))
             continue
+        except (RecursionError, ValueError) as exc:
+            problems.append(Problem(name, number, hostile_json(exc)))
+            continue
         if not isinstance(item, dict):
             problems.append(Problem(name, number, "expected an object, one per line"))
             continue
@@ -271,6 +276,13 @@ def _jsonl(text: str, name: str, progress: _Tick | None) -> Loaded:
         raise Problems(problems)
     header = list(records[0][1]) if records else []
     return Loaded(name, "jsonl", header, records, len(lines))
+
+
+def hostile_json(exc: BaseException) -> str:
+    """What is wrong with JSON the parser gave up on: nested too deeply, or a huge integer."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply (a row is a flat object)"
+    return "a number longer than 4,300 digits"
 
 
 def no_known_columns(loaded: Loaded) -> Problem:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from dealcoach.errors import BadInput
+from dealcoach.interop.private import open_private
 
 
 def to_stdout(output: Path | None) -> bool:
@@ -62,7 +63,7 @@ def _open(output: Path | None) -> Iterator[BinaryIO]:
         return
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        handle = temporary.open("wb")
+        handle = os.fdopen(open_private(temporary), "wb")
     except OSError as exc:
         raise BadInput(f"cannot write {output} ({exc.strerror}); choose another place") from None
     try:

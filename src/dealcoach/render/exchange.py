@@ -64,7 +64,8 @@ def restore_dry_run(tables: Mapping[str, TableRows]) -> None:
     """What a restore would write, one line a table, then that nothing was written."""
     for name, part in tables.items():
         sys.stdout.write(
-            f"would import {len(part.rows)} {name} row(s) from {', '.join(part.files)}\n"
+            clean(f"would import {len(part.rows)} {name} row(s) from {', '.join(part.files)}")
+            + "\n"
         )
     say("nothing written (--dry-run)")
 

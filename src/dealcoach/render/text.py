@@ -13,12 +13,12 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
+from dealcoach.errors import escaped
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
-_CONTROL.update({0x0A: "\\n", 0x09: "\\t", 0x0D: "\\r"})
 
 DECISION_STYLE = {"pursue": "bold green", "nurture": "bold yellow", "let_go": "bold red"}
 DECISION_WORD = {"pursue": "PURSUE", "nurture": "NURTURE", "let_go": "LET GO"}
@@ -27,7 +27,7 @@ STATUS_STYLE = {"open": "", "won": "bold green", "lost": "bold red", "let_go": "
 
 def clean(value: object) -> str:
     """Text from users or imports, safe to put on a terminal."""
-    return str(value).translate(_CONTROL)
+    return escaped(value)
 
 
 def deal_ref(deal_id: int) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from dealcoach.errors import StoreError
+from dealcoach.interop.private import make_folders, open_private
 
 # Mirrors of migrations.py, so that opening an up-to-date database needs no sqlite-utils import.
 # `_migrate` and the tests check that they agree with the migrations module.
@@ -83,8 +84,8 @@ class Connection:
         if dest.exists():
             raise StoreError(f"{dest} already exists; give another file name")
         try:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            make_folders(dest.parent)
+            fd = open_private(dest, exclusive=True)
             os.close(fd)
         except OSError as exc:
             raise StoreError(
@@ -341,7 +342,7 @@ def _not_ours(path: Path) -> str:
 def _create_file(path: Path) -> None:
     """Create the folders and the file (0600) ourselves: sqlite3.connect would make it 0644."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(path.parent)
     except (FileExistsError, NotADirectoryError):
         raise StoreError(
             f"cannot create {path}: a file is in the way of its folder; pass --db with another path"

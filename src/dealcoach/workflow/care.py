@@ -42,7 +42,7 @@ def doctor(context: Context) -> list[Check]:
     from dealcoach.home import paths
 
     db = context.db_path
-    checks = [*_where(paths.home(), db), *_database(db)]
+    checks = [*_where(paths.home(), db), *_folders(paths.home()), *_database(db)]
     checks.extend(_settings(paths.config_path()))
     drafts = sorted(paths.drafts_dir().glob("*.json")) if paths.drafts_dir().is_dir() else []
     if drafts:
@@ -59,6 +59,25 @@ def doctor(context: Context) -> list[Check]:
 
 def _where(home: Path, db: Path) -> list[Check]:
     return [Check("data folder", True, str(home)), Check("database file", True, str(db))]
+
+
+def _folders(home: Path) -> list[Check]:
+    """The data folder and the folders dealcoach makes in it are the owner's only (0700)."""
+    if not home.is_dir():
+        return []
+    folders = [home, *(home / name for name in ("backups", "drafts", "cache"))]
+    wide = [f for f in folders if f.is_dir() and stat.S_IMODE(f.stat().st_mode) & 0o077]
+    if not wide:
+        return [Check("folder permissions", True, f"{home.name} is private (0700)")]
+    shown = ", ".join(f"{f.name} is {stat.S_IMODE(f.stat().st_mode):04o}" for f in wide)
+    return [
+        Check(
+            "folder permissions",
+            False,
+            f"{shown}; others can list the data folder",
+            "chmod 700 " + " ".join(str(f) for f in wide),
+        )
+    ]
 
 
 def _database(db: Path) -> list[Check]:
