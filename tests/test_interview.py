@@ -952,3 +952,29 @@ def test_offer_resume(presses: str, resumed: bool) -> None:
         inp.send_text(presses)
         inp.close()
         assert prompts.offer_resume(draft) is resumed
+
+
+@pytest.mark.parametrize(
+    ("number_format", "typed", "kept"),
+    [("us", "48,000", "48000"), ("eu", "48.000", "48000"), ("eu", "1.234,56", "1234.56"),
+     ("us", "1.234", "1.234"), ("eu", "48,000", "48.000")],
+)  # fmt: skip
+def test_the_value_question_reads_the_number_format_and_echoes_it(
+    number_format: str, typed: str, kept: str
+) -> None:
+    """The rep sees what `48,000` was read as; the document keeps a plain decimal that the
+    answers schema reads back unchanged."""
+    replies = ["Acme", "Pilot", typed, "eur", "closing", "referral", "expansion", "private"]
+    replies += ["2026-11-20", False, False, "next fri", "", "", "a, b,, c", "", ""]
+    replies += ["approved", "", "deciding", "5", "no", False, "chose_other", "selectivity"]
+    iv = Interview(today=TODAY, number_format=number_format)
+    _, says, doc = script(iv, replies)
+    assert doc["deal"]["value"] == kept
+    assert Say(f"→ {kept}", "echo") in says
+    assert str(valid(doc).deal.value) == kept
+
+
+def test_the_value_question_refuses_a_guess_with_the_forms() -> None:
+    parse = questions.model_field(DealAnswers, "value", TODAY, "eu")
+    with pytest.raises(ValueError, match=r"1\.234,56.*number_format in config.toml is eu"):
+        parse("1,5")

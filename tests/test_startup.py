@@ -83,6 +83,7 @@ def judged(tmp_path: Path) -> Path:
         (["next", "--json", "--limit", "3"], set()),
         (["show", "D1"], {"rich"}),
         (["show", "D1", "--json"], set()),
+        (["draft", "F1"], set()),
     ],
 )
 def test_daily_commands_on_a_judged_store_skip_pydantic(
@@ -91,6 +92,7 @@ def test_daily_commands_on_a_judged_store_skip_pydantic(
     loaded = _loaded(tmp_path, "--db", str(judged), "--today", TODAY, *argv)
     assert "dealcoach" in loaded  # the probe ran the command it claims to
     assert "dealcoach.commands.data" not in loaded  # main registered only the command it runs
+    assert ("dealcoach.commands.draft" in loaded) is (argv[0] == "draft")
     heavy = (NEVER | {"pydantic", "pydantic_core", "rich"}) - allowed
     assert sorted(loaded & heavy) == []
 

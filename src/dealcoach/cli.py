@@ -110,6 +110,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("pipeline", "show"),
     "list": ("pipeline", "list_deals"),
     "plan": ("pipeline", "plan"),
+    "draft": ("draft", "draft"),
     "backup": ("care", "backup"),
     "doctor": ("care", "doctor"),
     "export": ("data", "export"),

@@ -39,6 +39,7 @@ def run_interview(
     save_draft: Callable[[dict[str, Any]], None],
     output: Output | None = None,
     input: Input | None = None,
+    number_format: str = "us",
 ) -> dict[str, Any]:
     """Ask the interview's questions and return the answers document (the answers-file schema).
 
@@ -50,7 +51,9 @@ def run_interview(
     `output`/`input` default to the current prompt_toolkit session's, else the terminal; when stdout
     is not a terminal (`qualify --json > plan.json`) the prompts go to stderr so stdout stays clean.
     """
-    interview = Interview(today=today, prefill=prefill, draft=draft, quick=quick)
+    interview = Interview(
+        today=today, prefill=prefill, draft=draft, quick=quick, number_format=number_format
+    )
     output = output if output is not None else _terminal_output()
     devices = {
         key: value for key, value in (("input", input), ("output", output)) if value is not None

@@ -160,3 +160,13 @@ STEP_OWNERS = (
         Role.procurement,
     ),
 )
+
+
+# -- how the rep writes amounts (config.toml's number_format) -------------------------------------
+
+
+class NumberFormat(StrEnum):
+    """Which mark groups thousands in `1.234` or `48,000` (one separator, three digits after)."""
+
+    us = "us"  # comma groups thousands: 48,000 is 48000, 1.234 is 1.234
+    eu = "eu"  # dot groups thousands: 48.000 is 48000, 1,234 is 1.234

@@ -5,32 +5,57 @@ from __future__ import annotations
 import json
 import sys
 import tomllib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from dealcoach.answers.amounts import read_amount
 from dealcoach.answers.schema import Answers
 from dealcoach.errors import BadInput, escaped
+from dealcoach.vocabulary import NumberFormat
 
 MAX_BYTES = 16 * 1024 * 1024
 
 TOO_LONG = "a number longer than 4,300 digits; no answer needs one"
 
 
-def load(source: str, today: date) -> Answers:
-    """The answers in `source`; every problem is reported with its key path and the reason."""
+def load(
+    source: str,
+    today: date,
+    number_format: NumberFormat = NumberFormat.us,
+    note: Callable[[str], None] | None = None,
+) -> Answers:
+    """The answers in `source`; every problem is reported with its key path and the reason.
+
+    An amount written with separators is read with the rep's `number_format`, and what it was
+    read as goes to `note` (the rep sees `1.234` become 1234 or 1.234, never silently).
+    """
     name = "standard input" if source == "-" else escaped(source)  # a name is user text
     document = _parse(source, name)
-    return validate(document, today, name)
+    answers = validate(document, today, name, number_format)
+    raw = document.get("deal", {}).get("value") if isinstance(document, dict) else None
+    read = isinstance(raw, str) and answers.deal.value is not None
+    if note is not None and read and read_amount(raw, number_format).interpreted:
+        note(f"{name}: deal.value: {raw.strip()!r} read as {answers.deal.value:f}")
+    return answers
 
 
-def validate(document: Any, today: date, name: str = "answers") -> Answers:
+def validate(
+    document: Any,
+    today: date,
+    name: str = "answers",
+    number_format: NumberFormat = NumberFormat.us,
+) -> Answers:
+    """Checked answers. The interview's document holds amounts already read (plain decimals,
+    `us`); a file the rep wrote is read with their number_format."""
     if not isinstance(document, dict):
         raise BadInput(f"{name}: expected a table of sections ([deal], [[who]], ...) at the top")
+    context = {"today": today, "number_format": number_format}
     try:
-        answers = Answers.model_validate(document, context={"today": today})
+        answers = Answers.model_validate(document, context=context)
     except ValidationError as exc:
         raise BadInput(_describe(exc, name)) from None
     except RecursionError:

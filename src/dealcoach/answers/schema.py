@@ -20,6 +20,7 @@ from pydantic import (
     field_validator,
 )
 
+from dealcoach.answers.amounts import AmountError, read_amount
 from dealcoach.answers.record import MAX_VALUE, AnswersRecord, copy_record
 from dealcoach.dates import check_range, parse_date
 from dealcoach.errors import BadDate
@@ -27,6 +28,7 @@ from dealcoach.vocabulary import (
     Budget,
     DealType,
     Journey,
+    NumberFormat,
     Owner,
     Role,
     Sector,
@@ -51,17 +53,25 @@ def _read_date(value: Any, info: ValidationInfo) -> Any:
     raise ValueError("expected a date such as 2026-12-03 or 'in 2 weeks'")
 
 
-def _read_value(value: Any) -> Any:
+def _read_value(value: Any, info: ValidationInfo) -> Any:
+    """An amount as the rep writes it (`answers/amounts.py`), read with the run's number_format."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
         raise ValueError("expected a number")
     if isinstance(value, float):
         value = repr(value)
-    try:
-        number = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
-        raise ValueError("expected a number such as 48000") from None
+    if isinstance(value, str):
+        number_format = NumberFormat((info.context or {}).get("number_format") or "us")
+        try:
+            number = read_amount(value, number_format).value
+        except AmountError as exc:
+            raise ValueError(f"{value.strip()!r}: {exc}") from None
+    else:
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            raise ValueError("expected a number such as 48000") from None
     if not number.is_finite():
         raise ValueError("expected a finite number")
     if number < 0:

@@ -76,12 +76,19 @@ def next_(
     replan: Annotated[
         bool, typer.Option("--replan", help="Move everything overdue to today (after a holiday).")
     ] = False,
+    short: Annotated[
+        bool | None,
+        typer.Option(
+            "--short/--long",
+            help="One line per item (the default on a terminal of fewer than 40 lines).",
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """The morning agenda: what to send today and what to bring, what is overdue, what to let go."""
     from dealcoach.render import text as render
     from dealcoach.render.documents import next_json
-    from dealcoach.render.morning import DECIDE_LINES, next_screen
+    from dealcoach.render.morning import DECIDE_LINES, next_screen, short_by_default
     from dealcoach.workflow.morning import morning
 
     found = morning(ctx.obj, limit=None if all_ else limit, replan=replan)
@@ -109,6 +116,7 @@ def next_(
         changes=found.changes,
         has_deals=found.has_deals,
         decide_limit=None if all_ else DECIDE_LINES,
+        short=short_by_default() if short is None else short,
     )
 
 

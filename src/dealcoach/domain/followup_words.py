@@ -330,3 +330,57 @@ def _is_status_quo(alternative: str) -> bool:
 
 def day(on: date | None) -> str:
     return on.strftime("%a %Y-%m-%d") if on else "no date"
+
+
+# -- the one question a drafted message asks (`dealcoach draft`) ---------------------------------
+
+# (what the outline says, the question to the buyer); the first that the outline holds wins
+_QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("ask who signed the last similar purchase", "Who signed the last similar purchase?"),
+    ("ask them to fill in names and dates", "Could you fill in the names and dates?"),
+    ("ask which dates are wrong", "Which of these dates are wrong?"),
+    ("ask what they would add or drop", "What would you add or drop?"),
+    ("ask what would make it credible", "What would make this credible internally?"),
+    ("ask which one worries them most", "Which of these worries you most?"),
+    ("ask where they lean", "Where do you lean today?"),
+    ("ask whether it matches theirs", "Does that match your own estimate?"),
+    ("ask who approves and when", "Who approves it, and when?"),
+    ("ask whether to restart, wait or stop", "Should we pick this up now, wait, or stop here?"),
+    ("ask for the outcome", "How did the {step} go, and what came up?"),
+    ("ask what would help them most", "What would help you most for the {step}?"),
+    ("ask what must change", "What must change for the renewal?"),
+    ("introduction to the signer", "Could you introduce me to the person who signs?"),
+    (
+        "where the decision stands",
+        "Where does the decision stand, and when do you now expect to decide?",
+    ),
+    ("confirm the next step", "Can we confirm the next step{on}?"),
+    ("offer to walk them through it", "Would a short walk-through before the {step} help?"),
+    ("a one-word reply is enough", "Now, later or no?"),
+    ("check it answered their request", "Did what we sent answer your request?"),
+    ("send what they asked for", "Does this answer what you asked for?"),
+    ("escalate", "Who on your side is best placed to keep this moving?"),
+    ("work back from their date", "Does this plan fit your date?"),
+)
+
+
+def the_question(outline: str, bring: str, *, milestone: str | None, milestone_day: str) -> str:
+    """The one question that moves the deal, from the follow-up's outline: the message asks it.
+
+    Two follow-ups carry their question in what they bring (the slots, the one question); the
+    others name it in the outline ("ask who signed..."). Without either, ask for the next step.
+    """
+    said = outline.lower()
+    step = milestone or "next step"
+    if "two dated slots" in said and "two slots: " in bring:
+        return f"Would {bring.split('two slots: ', 1)[1].split(';')[0]} work for the next step?"
+    if "the one question that decides" in bring.lower() and "?" in bring:
+        asked = bring.split(": ", 1)[-1].split("?")[0].strip()
+        return asked[:1].upper() + asked[1:] + "?"
+    on = f" ({step} on {milestone_day})" if milestone and milestone_day else ""
+    for fragment, question in _QUESTIONS:
+        if fragment in said:
+            return question.format(step=step, on=on)
+    if milestone:
+        return f"Is the {milestone}{' on ' + milestone_day if milestone_day else ''} still on?"
+    return "What would be the best next step on your side?"

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from dealcoach.vocabulary import NumberFormat
+
 
 @dataclass(frozen=True)
 class Cadence:
@@ -41,6 +43,7 @@ class Settings:
     rates: dict[str, Decimal] = field(default_factory=dict)
     cadence: dict[str, Cadence] = field(default_factory=lambda: dict(DEFAULT_CADENCES))
     stale_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_STALE_DAYS))
+    number_format: NumberFormat = NumberFormat.us  # which mark groups thousands in `48,000`
 
     def in_home(self, value: Decimal | None, currency: str | None) -> Decimal | None:
         """A value in the rep's home currency, or None when it cannot be compared (no rate)."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from dealcoach.domain.settings import Cadence, Settings
 from dealcoach.errors import BadInput
 from dealcoach.home import paths
+from dealcoach.vocabulary import NumberFormat
 
 SETTINGS_CACHE = "settings.json"
 
@@ -73,6 +74,7 @@ def _read_cached(key: str) -> Settings | None:
                 for name, values in kept["cadence"].items()
             },
             stale_days=dict(kept["stale_days"]),
+            number_format=NumberFormat(kept["number_format"]),
         )
     except (ValueError, KeyError, TypeError, ArithmeticError):
         return None  # no cache, another file's, or damaged: check the file again
@@ -86,4 +88,5 @@ def _write_cached(key: str, settings: Settings) -> None:
 
     kept = asdict(settings)
     kept["rates"] = {code: str(rate) for code, rate in settings.rates.items()}
+    kept["number_format"] = settings.number_format.value
     data_cache.write(SETTINGS_CACHE, {"key": key, "settings": kept})

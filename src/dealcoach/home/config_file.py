@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from dealcoach.domain.settings import DEFAULT_CADENCES, DEFAULT_STALE_DAYS, Settings
 from dealcoach.domain.settings import Cadence as CadenceSettings
 from dealcoach.errors import BadInput
+from dealcoach.vocabulary import NumberFormat
 
 
 class Cadence(BaseModel):  # named as the rep reads it in an error message
@@ -41,6 +42,7 @@ class SettingsFile(BaseModel):
     rates: dict[str, Decimal] = Field(default_factory=dict)
     cadence: dict[str, Cadence] = Field(default_factory=dict)
     stale_days: dict[str, int] = Field(default_factory=dict)
+    number_format: NumberFormat = NumberFormat.us
 
     @field_validator("cadence", mode="before")
     @classmethod
@@ -97,4 +99,5 @@ def settings_from(data: dict[str, Any], path: Path) -> Settings:
         }
         or defaults.cadence,
         stale_days=dict(checked.stale_days) or defaults.stale_days,
+        number_format=checked.number_format,
     )

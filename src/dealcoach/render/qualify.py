@@ -156,6 +156,10 @@ class QualifyNotes:
             f"(to re-qualify, run dealcoach qualify {ids.split(',')[0]} --answers FILE)\n"
         )
 
+    def read_as(self, text: str) -> None:
+        """An amount read from separators, echoed so that a misreading is seen at once."""
+        sys.stderr.write(f"dealcoach: note: {clean(text)}\n")
+
     def reopened(self, deal_id: int) -> None:
         sys.stderr.write(
             f"dealcoach: note: {deal_ref(deal_id)} was closed; qualifying it reopens it\n"

@@ -69,10 +69,50 @@ def user_text(value: object, style: str = "") -> Text:
 
 
 def console(*, stderr: bool = False) -> Console:
-    """Colour and width follow the terminal; NO_COLOR is honoured; no ANSI codes when piped."""
+    """Colour and width follow the terminal; NO_COLOR is honoured; no ANSI codes when piped.
+
+    Piped output is not padded to the console's width: tables pad every cell with spaces, which
+    a terminal hides but a file or a diff keeps.
+    """
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, emoji=False, markup=False)
+    stream = sys.stderr if stderr else sys.stdout
+    isatty = getattr(stream, "isatty", None)
+    if isatty is not None and isatty():
+        return Console(stderr=stderr, highlight=False, emoji=False, markup=False)
+    return Console(file=_Unpadded(stream), highlight=False, emoji=False, markup=False)
+
+
+class _Unpadded:
+    """A stream that drops the spaces at the end of each line written through it."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._open = ""  # the part of a line not ended yet
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self._stream, "encoding", None) or "utf-8"
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    def write(self, text: str) -> int:
+        *lines, self._open = (self._open + text).split("\n")
+        for line in lines:
+            self._stream.write(line.rstrip(" ") + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._open.strip(" ") == "":
+            pass  # spaces alone may still be followed by text; keep them until the line ends
+        else:
+            self._stream.write(self._open)
+            self._open = ""
+        self._stream.flush()
 
 
 def write_json(document: Any, out: TextIO | None = None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from dealcoach.records import Touch, Verdict
@@ -72,3 +73,17 @@ class Check:
     ok: bool
     detail: str
     fix: str = ""
+
+
+@dataclass(frozen=True)
+class DraftView:
+    """What `dealcoach draft` writes a message from: one follow-up, and its one question."""
+
+    followup_id: int
+    account: str
+    who: str
+    channel: str
+    bring: str
+    milestone: str | None
+    milestone_date: date | None
+    question: str

@@ -35,6 +35,7 @@ class Interviewer(Protocol):
         draft: Mapping[str, Any] | None,
         quick: bool,
         save_draft: Callable[[dict[str, Any]], None],
+        number_format: str,
     ) -> dict[str, Any]: ...
 
 
@@ -44,6 +45,8 @@ class Notes(Protocol):
     def same_account(self, account: str, deal_ids: list[int]) -> None: ...
 
     def reopened(self, deal_id: int) -> None: ...
+
+    def read_as(self, text: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ def qualify(
     with ctx.open_store() as store:
         deal_id = store.deals.resolve(deal) if deal else None
         if answers is not None:
-            parsed = answers_file.load(answers, today)
+            parsed = answers_file.load(answers, today, settings.number_format, note=notes.read_as)
             kind, draft_key = "answers", None
             if deal_id is None:
                 same = store.deals.named(parsed.deal.account)
@@ -86,7 +89,14 @@ def qualify(
                     notes.same_account(parsed.deal.account, [row["id"] for row in same])
         else:
             parsed, kind, draft_key, deal_id = _interview(
-                store, interviewer(), deal_id, today, quick, resume, settings.home_currency
+                store,
+                interviewer(),
+                deal_id,
+                today,
+                quick,
+                resume,
+                settings.home_currency,
+                settings.number_format,
             )
         if parsed.deal.currency is None:
             parsed.deal.currency = settings.home_currency
@@ -112,6 +122,7 @@ def _interview(
     quick: bool,
     resume: bool,
     currency: str,
+    number_format: str,
 ) -> tuple[Answers, str, str, int | None]:
     """Ask the questions; Ctrl-C keeps the draft and exits 130."""
     from dealcoach.answers import file as answers_file
@@ -158,6 +169,7 @@ def _interview(
             draft=draft,
             quick=quick,
             save_draft=lambda doc: drafts.save(key, doc),
+            number_format=number_format,
         )
     except (KeyboardInterrupt, EOFError):
         again = "dealcoach qualify --resume"

@@ -14,6 +14,7 @@ from dealcoach.domain.interview.questions import (
     STAGE_TITLES,
     STRATEGY_TITLES,
     TYPE_TITLES,
+    Say,
     Steps,
     model_field,
     plain_text,
@@ -48,9 +49,10 @@ def ask_deal(sheet: Sheet) -> Steps:
         "deal.value",
         "Estimated value?",
         "a number, e.g. 48000; Enter to skip",
-        model_field(DealAnswers, "value", sheet.today),
+        model_field(DealAnswers, "value", sheet.today, sheet.number_format),
     )
     if value is not None:
+        yield Say(f"→ {value}", "echo")  # `1.234` read with the number_format: seen at once
         yield from sheet.ask_text(
             deal,
             "currency",

@@ -46,6 +46,7 @@ class Interview:
         prefill: Mapping[str, Any] | BaseModel | None = None,
         draft: Mapping[str, Any] | None = None,
         quick: bool = False,
+        number_format: str = "us",
     ) -> None:
         self.today = today
         if draft is not None:
@@ -58,6 +59,7 @@ class Interview:
                 doc,
                 quick=draft.get("mode") == "quick",
                 requalify=bool(draft.get("requalify")),
+                number_format=number_format,
             )
             self.table = QUICK_UPDATE if self.sheet.quick else FULL_INTERVIEW
             self.sections = QUICK_SECTIONS if self.sheet.quick else FULL_SECTIONS
@@ -65,7 +67,11 @@ class Interview:
             self.resumed = True
         else:
             start = jsonable(prefill) if prefill is not None else {}
-            self.sheet = Sheet(today, copy.deepcopy(start) if isinstance(start, dict) else {})
+            self.sheet = Sheet(
+                today,
+                copy.deepcopy(start) if isinstance(start, dict) else {},
+                number_format=number_format,
+            )
             self.sheet.requalify = bool(self.sheet.deal().get("account"))
             self.sheet.quick = bool(quick and self.sheet.requalify)
             self.table = QUICK_UPDATE if self.sheet.quick else FULL_INTERVIEW

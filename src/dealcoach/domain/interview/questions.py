@@ -248,16 +248,19 @@ def pain_scale(text: str) -> int | None:
     return int(value)
 
 
-def model_field(model: type[BaseModel], name: str, today: date) -> Callable[[str], Any]:
+def model_field(
+    model: type[BaseModel], name: str, today: date, number_format: str = "us"
+) -> Callable[[str], Any]:
     """Check one typed answer with the schema's own rules (the same as for an answers file)."""
     stub = {key: "x" for key, info in model.model_fields.items() if info.is_required()}
+    context = {"today": today, "number_format": number_format}
 
     def parse(text: str) -> Any:
         value = text.strip()
         if not value:
             return None
         try:
-            parsed = model.model_validate({**stub, name: value}, context={"today": today})
+            parsed = model.model_validate({**stub, name: value}, context=context)
         except ValidationError as exc:
             errors = exc.errors()
             mine = [error for error in errors if tuple(error.get("loc", ()))[:1] == (name,)]

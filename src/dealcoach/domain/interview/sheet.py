@@ -45,6 +45,9 @@ class Sheet:
     quick: bool = False
     requalify: bool = False
     revision: int = 0
+    number_format: str = (
+        "us"  # how the rep writes `48,000` (config.toml); the document keeps plain decimals
+    )
 
     # -- the document
 
