@@ -157,6 +157,29 @@ def test_log_rejects_a_future_date_and_a_bad_kind(pipeline: Path) -> None:
     assert rows(pipeline, "select count(*) from touches where deal_id = 1") == [(1,)]
 
 
+@pytest.mark.parametrize(
+    "text", ["dec 32", "12", "2026-11-", "2026-11", "2027", "12/01", "5 minutes ago"]
+)
+def test_a_date_that_is_not_one_of_the_forms_is_refused_and_nothing_stored(
+    pipeline: Path, text: str
+) -> None:
+    before = rows(pipeline, "select count(*) from touches")
+    result = run("2026-11-24", "log", "D1", "--kind", "email", "--date", text)
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "03.12.2026" in result.stderr
+    assert rows(pipeline, "select count(*) from touches") == before
+    snooze = run("2026-11-24", "snooze", "D1", "--until", text)
+    assert snooze.exit_code == 1 and "03.12.2026" in snooze.stderr
+    assert rows(pipeline, "select snoozed_until from deals where id = 1") == [(None,)]
+
+
+def test_a_past_date_by_month_and_day_is_this_years(pipeline: Path) -> None:
+    result = run("2026-11-24", "log", "D1", "--kind", "call", "--date", "nov 20")
+    assert result.exit_code == 0, result.stderr
+    last = "select date, kind from touches where deal_id = 1 order by id desc limit 1"
+    assert rows(pipeline, last) == [("2026-11-20", "call")]
+
+
 def test_snooze_a_deal_or_a_follow_up(pipeline: Path) -> None:
     result = run("2026-11-24", "snooze", "2", "--for", "2w")
     assert result.exit_code == 0 and "until Tue 2026-12-08" in result.stdout

@@ -42,7 +42,7 @@ def _past_date(text: str | None, today: date) -> date:
 
     if text is None:
         return today
-    day = parse_date(text, today)
+    day = parse_date(text, today, past=True)
     if day > today:
         raise BadDate(
             f"--date {day.isoformat()} is after today ({today.isoformat()}); log what happened, not what will"
