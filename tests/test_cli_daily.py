@@ -193,6 +193,35 @@ def test_snooze_a_deal_or_a_follow_up(pipeline: Path) -> None:
     assert any(i["id"] == recap for i in run_json("2026-11-27", "next")["due"])
 
 
+def test_snooze_for_counts_from_the_later_of_today_and_the_due_date(pipeline: Path) -> None:
+    """F5 (before the board presentation) is due Tue 2026-12-08: a week more is Tue 2026-12-15."""
+    query = "select due, snoozed_until from followups where id = 5"
+    assert rows(pipeline, query) == [("2026-12-08", None)]
+    result = run("2026-11-24", "snooze", "F5", "--for", "1w")
+    assert result.exit_code == 0 and "until Tue 2026-12-15" in result.stdout
+    assert rows(pipeline, query) == [("2026-12-08", "2026-12-15")]
+    again = run("2026-11-24", "snooze", "F5", "--for", "1w")  # from the snoozed date on
+    assert again.exit_code == 0 and "until Tue 2026-12-22" in again.stdout
+    # a follow-up already due: from today
+    assert run("2026-11-24", "snooze", "F1", "--for", "1w").exit_code == 0
+    assert rows(pipeline, "select snoozed_until from followups where id = 1") == [("2026-12-01",)]
+
+
+def test_snooze_until_a_date_before_the_due_date_changes_nothing_and_says_so(
+    pipeline: Path,
+) -> None:
+    result = run("2026-11-24", "snooze", "F5", "--until", "fri")
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "due Tue 2026-12-08" in result.stderr
+    assert rows(pipeline, "select snoozed_until from followups where id = 5") == [(None,)]
+
+
+def test_a_snooze_ending_on_a_weekend_ends_on_the_next_working_day(pipeline: Path) -> None:
+    result = run("2026-11-24", "snooze", "F3", "--until", "dec 5")  # a Saturday
+    assert result.exit_code == 0 and "until Mon 2026-12-07" in result.stdout
+    assert rows(pipeline, "select snoozed_until from followups where id = 3") == [("2026-12-07",)]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
