@@ -21,7 +21,11 @@ def backup(context: Context, file: Path | None = None) -> tuple[Path, int]:
     """Copy the database to FILE (default: a new file in backups/); returns where, and its size."""
     from dealcoach.home import paths
 
-    dest = file or default_backup(paths.home() / "backups", context.today.isoformat())
+    dest = file
+    if dest is None:
+        folder = paths.home() / "backups"
+        folder.mkdir(parents=True, exist_ok=True)  # the data folder's own; a given one must exist
+        dest = default_backup(folder, context.today.isoformat())
     with context.open_store() as store:
         size = store.db.backup(dest)
     return dest, size
