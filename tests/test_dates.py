@@ -242,3 +242,9 @@ def test_a_month_day_is_its_next_occurrence(today: date, day: date) -> None:
     if (day.month, day.day) != (2, 29):
         assert got < today + timedelta(days=366)
     assert parse_date(f"{day.day} {MONTH_NAMES[day.month - 1]} {got.year}", today) == got
+
+
+@given(st.dates(min_value=date(2020, 1, 1), max_value=date(2100, 1, 1)), st.integers(1, 30))
+def test_working_days_after_a_day_off_count_from_it(day: date, count: int) -> None:
+    later = CAL.after(day, count)
+    assert CAL.is_workday(later) and CAL.between(day, later) == count

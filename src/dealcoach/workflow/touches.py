@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 from dealcoach.vocabulary import TouchKind
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from dealcoach.records import Outcome, Touch
     from dealcoach.store.connection import Row
     from dealcoach.store.store import Store
@@ -173,6 +171,7 @@ def snooze(ctx: Context, target: str, *, until: date | None = None, span: str = 
     working day. A date that would not move the follow-up is refused: a snooze that changes nothing
     must not say it did.
     """
+    from dealcoach.domain.snooze import later_than_today, snoozed_until
     from dealcoach.workflow.replan import replan
 
     today = ctx.today
@@ -181,46 +180,18 @@ def snooze(ctx: Context, target: str, *, until: date | None = None, span: str = 
         if _FOLLOWUP_ID.fullmatch(target.strip()):
             fid = store.plans.resolve_followup(target)
             row = store.plans.followup(fid)
-            day = _followup_snooze(row, today, until, span, ctx.calendar.on_or_after)
+            due = max(row["due"], row["snoozed_until"] or row["due"])
+            day = snoozed_until(
+                date.fromisoformat(due), today, ctx.calendar, until=until, span=span, what=f"F{fid}"
+            )
             store.plans.snooze_followup(fid, day, today=today)
             replan(store, row["deal_id"], today, settings, ctx.calendar)
             return Snoozed(day, followup_id=fid)
-        day = until if until is not None else _after(today, span, today)
+        day = until if until is not None else later_than_today(today, span, today)
         deal_id = store.deals.resolve(target)
         store.plans.snooze_deal(deal_id, day)
         replan(store, deal_id, today, settings, ctx.calendar)
         return Snoozed(day, deal_id=deal_id, account=store.deals.get(deal_id)["account"])
-
-
-def _followup_snooze(
-    row: Row, today: date, until: date | None, span: str, workday: Callable[[date], date]
-) -> date:
-    """The day a follow-up comes back: after its current due date, on a working day."""
-    from dealcoach.errors import BadInput
-
-    due = max(
-        date.fromisoformat(row["due"]), date.fromisoformat(row["snoozed_until"] or row["due"])
-    )
-    day = workday(until if until is not None else _after(max(today, due), span, today))
-    if day <= due:
-        raise BadInput(
-            f"F{row['id']} is due {due:%a %Y-%m-%d}, not before {day:%a %Y-%m-%d};"
-            " give a later date or --for a span"
-        )
-    return day
-
-
-def _after(start: date, span: str, today: date) -> date:
-    """`--for 2w` from `start`; the day must be after today."""
-    from dealcoach.dates import parse_duration
-    from dealcoach.errors import BadInput
-
-    day = parse_duration(span, start)
-    if day <= today:
-        raise BadInput(
-            f"{day.isoformat()} is not after today ({today.isoformat()}); give a later date"
-        )
-    return day
 
 
 def keep(ctx: Context, deal: str, until: date) -> Kept:
