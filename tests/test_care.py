@@ -39,6 +39,14 @@ def test_backup_never_overwrites(db: Path, tmp_path: Path) -> None:
     assert target.read_text() == "keep me"
 
 
+def test_backup_to_a_missing_folder_creates_nothing(db: Path, tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "deeper" / "x.db"
+    result = invoke("backup", str(target))
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "no folder" in result.stderr and str(target.parent) in result.stderr
+    assert not (tmp_path / "missing").exists()
+
+
 def test_backup_is_consistent_while_another_process_writes(db: Path, tmp_path: Path) -> None:
     writer = sqlite3.connect(db, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")

@@ -157,6 +157,29 @@ def test_log_rejects_a_future_date_and_a_bad_kind(pipeline: Path) -> None:
     assert rows(pipeline, "select count(*) from touches where deal_id = 1") == [(1,)]
 
 
+@pytest.mark.parametrize(
+    "text", ["dec 32", "12", "2026-11-", "2026-11", "2027", "12/01", "5 minutes ago"]
+)
+def test_a_date_that_is_not_one_of_the_forms_is_refused_and_nothing_stored(
+    pipeline: Path, text: str
+) -> None:
+    before = rows(pipeline, "select count(*) from touches")
+    result = run("2026-11-24", "log", "D1", "--kind", "email", "--date", text)
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "03.12.2026" in result.stderr
+    assert rows(pipeline, "select count(*) from touches") == before
+    snooze = run("2026-11-24", "snooze", "D1", "--until", text)
+    assert snooze.exit_code == 1 and "03.12.2026" in snooze.stderr
+    assert rows(pipeline, "select snoozed_until from deals where id = 1") == [(None,)]
+
+
+def test_a_past_date_by_month_and_day_is_this_years(pipeline: Path) -> None:
+    result = run("2026-11-24", "log", "D1", "--kind", "call", "--date", "nov 20")
+    assert result.exit_code == 0, result.stderr
+    last = "select date, kind from touches where deal_id = 1 order by id desc limit 1"
+    assert rows(pipeline, last) == [("2026-11-20", "call")]
+
+
 def test_snooze_a_deal_or_a_follow_up(pipeline: Path) -> None:
     result = run("2026-11-24", "snooze", "2", "--for", "2w")
     assert result.exit_code == 0 and "until Tue 2026-12-08" in result.stdout
@@ -168,6 +191,35 @@ def test_snooze_a_deal_or_a_follow_up(pipeline: Path) -> None:
     assert run("2026-11-24", "snooze", f"F{recap}", "--until", "fri").exit_code == 0
     assert all(i["id"] != recap for i in run_json("2026-11-24", "next")["due"])
     assert any(i["id"] == recap for i in run_json("2026-11-27", "next")["due"])
+
+
+def test_snooze_for_counts_from_the_later_of_today_and_the_due_date(pipeline: Path) -> None:
+    """F5 (before the board presentation) is due Tue 2026-12-08: a week more is Tue 2026-12-15."""
+    query = "select due, snoozed_until from followups where id = 5"
+    assert rows(pipeline, query) == [("2026-12-08", None)]
+    result = run("2026-11-24", "snooze", "F5", "--for", "1w")
+    assert result.exit_code == 0 and "until Tue 2026-12-15" in result.stdout
+    assert rows(pipeline, query) == [("2026-12-08", "2026-12-15")]
+    again = run("2026-11-24", "snooze", "F5", "--for", "1w")  # from the snoozed date on
+    assert again.exit_code == 0 and "until Tue 2026-12-22" in again.stdout
+    # a follow-up already due: from today
+    assert run("2026-11-24", "snooze", "F1", "--for", "1w").exit_code == 0
+    assert rows(pipeline, "select snoozed_until from followups where id = 1") == [("2026-12-01",)]
+
+
+def test_snooze_until_a_date_before_the_due_date_changes_nothing_and_says_so(
+    pipeline: Path,
+) -> None:
+    result = run("2026-11-24", "snooze", "F5", "--until", "fri")
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "due Tue 2026-12-08" in result.stderr
+    assert rows(pipeline, "select snoozed_until from followups where id = 5") == [(None,)]
+
+
+def test_a_snooze_ending_on_a_weekend_ends_on_the_next_working_day(pipeline: Path) -> None:
+    result = run("2026-11-24", "snooze", "F3", "--until", "dec 5")  # a Saturday
+    assert result.exit_code == 0 and "until Mon 2026-12-07" in result.stdout
+    assert rows(pipeline, "select snoozed_until from followups where id = 3") == [("2026-12-07",)]
 
 
 @pytest.mark.parametrize(

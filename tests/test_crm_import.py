@@ -137,6 +137,19 @@ def test_imported_deals_wait_under_unqualified_in_next(db: Path, tmp_path: Path)
     assert show["plan"] == []
 
 
+def test_a_snoozed_unqualified_deal_is_quiet_until_its_date(db: Path, tmp_path: Path) -> None:
+    ok("import", write(tmp_path, HUBSPOT), "--from", "hubspot")
+    ok("snooze", "D1", "--until", "2026-12-15")
+    for day, listed in [
+        ("2026-12-14", ["Northwind"]),
+        ("2026-12-15", ["Lincoln Unified", "Northwind"]),
+    ]:
+        result = invoke("--today", day, "next", "--json")
+        assert result.exit_code == 0, result.stderr
+        agenda = json.loads(result.stdout)
+        assert [item["account"] for item in agenda["unqualified"]] == listed
+
+
 def test_re_import_updates_instead_of_duplicating(db: Path, tmp_path: Path) -> None:
     path = write(tmp_path, HUBSPOT)
     ok("import", path, "--from", "hubspot")

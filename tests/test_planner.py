@@ -39,8 +39,9 @@ def example(name: str) -> dict[str, Any]:
 
 
 def calendar_of(doc: dict[str, Any]) -> WorkCalendar:
-    answers = Answers.model_validate(doc, context={"today": TODAY})
-    return WorkCalendar(holidays_of("US")).for_deal([s.date for s in answers.what])
+    """The rep's calendar: a buyer step on a day off opens no day for the plan (issue 15)."""
+    del doc
+    return CAL
 
 
 # -- the examples ---------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def test_the_changes_are_exactly_the_deals_whose_verdict_changed(db: Path) -> No
 
 
 def test_replan_moves_the_overdue_follow_ups_to_today(db: Path) -> None:
-    day = "2026-12-28"
+    day = "2026-12-23"
     plain = morning(on(db, day), limit=None, replan=False)
     assert any(ranked.days_overdue for ranked in plain.shown)
     moved = morning(on(db, day), limit=None, replan=True)
@@ -68,6 +68,19 @@ def test_replan_moves_the_overdue_follow_ups_to_today(db: Path) -> None:
         db,
         "SELECT count(*) FROM followups f JOIN deals d ON d.id = f.deal_id"
         f" WHERE f.status = 'planned' AND d.status = 'open' AND f.due < '{day}'",
+    ) == [(0,)]
+
+
+def test_replan_on_a_day_off_moves_the_overdue_to_the_next_working_day(db: Path) -> None:
+    """Dec 28 is in the year-end break, though a buyer step falls on it (issue 15)."""
+    day = "2026-12-28"
+    assert any(r.days_overdue for r in morning(on(db, day), limit=None, replan=False).shown)
+    moved = morning(on(db, day), limit=None, replan=True)
+    assert moved.shown == [] and moved.next_due == "2027-01-04"
+    assert rows(
+        db,
+        "SELECT count(*) FROM followups f JOIN deals d ON d.id = f.deal_id"
+        " WHERE f.status = 'planned' AND d.status = 'open' AND f.due < '2027-01-04'",
     ) == [(0,)]
 
 

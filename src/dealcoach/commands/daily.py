@@ -42,7 +42,7 @@ def _past_date(text: str | None, today: date) -> date:
 
     if text is None:
         return today
-    day = parse_date(text, today)
+    day = parse_date(text, today, past=True)
     if day > today:
         raise BadDate(
             f"--date {day.isoformat()} is after today ({today.isoformat()}); log what happened, not what will"
@@ -270,8 +270,11 @@ def snooze(
     from dealcoach.render.touches import snoozed_screen
     from dealcoach.workflow import touches
 
-    day = _future_date(until, span, ctx.obj.today, what="snooze")
-    snoozed = touches.snooze(ctx.obj, target, day)
+    if until is not None or span is None:
+        day = _future_date(until, span, ctx.obj.today, what="snooze")
+        snoozed = touches.snooze(ctx.obj, target, until=day)
+    else:  # counted from the follow-up's due date when it is later than today
+        snoozed = touches.snooze(ctx.obj, target, span=span)
     snoozed_screen(
         render.console(),
         snoozed.until,

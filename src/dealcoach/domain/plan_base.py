@@ -44,7 +44,7 @@ class PlanBase:
         cad: Cadence,
     ) -> None:
         self.facts, self.a, self.verdict, self.today, self.cad = facts, answers, verdict, today, cad
-        self.cal = cal.for_deal(s.date for s in answers.what)
+        self.cal = cal  # a step on a day off draws its touches on the nearest working days
         self.state = contact.contact_state(facts, self.cal)
         self.main = contact.main_contact(answers)
         self.other = contact.other_contact(answers, self.main)

@@ -149,7 +149,7 @@ class _Builder(PlanBase):
             late = words.late_delivery(step)
         if str(after_key) in self.facts.sent_keys:
             return items
-        due = self.cal.add(day, AFTER_STEP)
+        due = self.cal.after(day, AFTER_STEP)
         said = words.after_step(self.a, step, late)
         who = people.for_step(self.a, step) or self.main
         items.append(
@@ -189,8 +189,8 @@ class _Builder(PlanBase):
             day = self.cal.subtract(step_day, BEFORE_EARLIEST)
             latest = self.cal.subtract(step_day, BEFORE_LAST_RESORT)
         else:
-            day = self.cal.add(step_day, AFTER_STEP)
-            latest = self.cal.add(step_day, AFTER_LATEST)
+            day = self.cal.after(step_day, AFTER_STEP)
+            latest = self.cal.after(step_day, AFTER_LATEST)
         while day <= latest:
             if day >= self.start and all(
                 abs(self.cal.between(self.effective(t), day)) >= MIN_GAP for t in touches
@@ -264,7 +264,8 @@ class _Builder(PlanBase):
             if step.date < self.meeting or self.sent_already(step):
                 continue
             due = max(self.cal.subtract(step.date, 2), self.cal.on_or_after(self.today))
-            due = min(due, step.date) if step.date >= self.today else step.date
+            last_day = self.cal.on_or_before(step.date)  # a step on a day off: the day before
+            due = min(due, last_day) if step.date >= self.today else last_day
             said = words.our_task(step, step.date)
             tasks.append(
                 self.touch(key, due, "task", "", "our_step", said, step.step, counts=False)

@@ -74,6 +74,11 @@ class WorkCalendar:
             day = self.on_or_after(day + timedelta(days=1))
         return day
 
+    def after(self, day: date, count: int) -> date:
+        """The `count`-th working day after `day`, which may itself be a day off (a buyer step on
+        Dec 28: two working days after it is Jan 5, not two after Jan 4)."""
+        return self.add(self.on_or_before(day), count) if count > 0 else self.on_or_after(day)
+
     def subtract(self, day: date, count: int) -> date:
         day = self.on_or_before(day)
         for _ in range(count):

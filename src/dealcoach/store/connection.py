@@ -78,14 +78,16 @@ class Connection:
     def backup(self, dest: Path) -> int:
         """A consistent copy through SQLite's online backup, even while another process writes.
 
-        The copy is created 0600 and never overwrites a file; returns its size in bytes.
+        The copy is created 0600 and never overwrites a file nor creates a folder (a typo must not
+        leave folders behind); returns its size in bytes.
         """
         dest = Path(dest)
         if dest.exists():
             raise StoreError(f"{dest} already exists; give another file name")
+        if not dest.parent.is_dir():
+            raise StoreError(f"cannot create {dest}: no folder {dest.parent}; create it first")
         try:
-            make_folders(dest.parent)
-            fd = open_private(dest, exclusive=True)
+            fd = open_private(dest, exclusive=True)  # its folder must exist: never made here
             os.close(fd)
         except OSError as exc:
             raise StoreError(

@@ -94,9 +94,11 @@ class Morning:
             (stamp, stamp),
         )
 
-    def unqualified_deals(self) -> list[Row]:
-        """Open deals no interview has qualified yet (such as deals added from a CRM)."""
+    def unqualified_deals(self, today: date) -> list[Row]:
+        """Open deals no interview has qualified yet (such as deals added from a CRM); a snoozed
+        one stays quiet until its date, as everywhere else."""
         return self._db.rows(
             "SELECT id, account, created FROM deals WHERE status = 'open' AND qualified = 0"
-            " ORDER BY id"
+            " AND (snoozed_until IS NULL OR snoozed_until <= ?) ORDER BY id",
+            (today.isoformat(),),
         )

@@ -20,8 +20,13 @@ if TYPE_CHECKING:
 def backup(context: Context, file: Path | None = None) -> tuple[Path, int]:
     """Copy the database to FILE (default: a new file in backups/); returns where, and its size."""
     from dealcoach.home import paths
+    from dealcoach.interop.private import make_folders
 
-    dest = file or default_backup(paths.home() / "backups", context.today.isoformat())
+    dest = file
+    if dest is None:
+        folder = paths.home() / "backups"
+        make_folders(folder)  # the data folder's own, 0700; a folder the rep names must exist
+        dest = default_backup(folder, context.today.isoformat())
     with context.open_store() as store:
         size = store.db.backup(dest)
     return dest, size

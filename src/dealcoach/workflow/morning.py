@@ -54,7 +54,7 @@ def morning(ctx: Context, *, limit: int | None, replan: bool) -> Morning:
             )
             if row["id"] not in decided_ids
         ]
-        unqualified = store.morning.unqualified_deals()
+        unqualified = store.morning.unqualified_deals(today)
         next_due = None if rows else store.morning.next_due_date(today)
         has_deals = bool(rows or decided or stale or unqualified) or bool(store.deals.all("open"))
     items = [due_item(row, settings) for row in rows]

@@ -163,8 +163,15 @@ def _touched(store: Store, touch_id: int, outcome: Outcome, *, followup: Row | N
     return Touched(touch, store.deals.get(outcome.deal_id), outcome, followup)
 
 
-def snooze(ctx: Context, target: str, until: date) -> Snoozed:
-    """Quiet one follow-up (`F37`) or a whole deal until a date; the deal is re-planned."""
+def snooze(ctx: Context, target: str, *, until: date | None = None, span: str = "") -> Snoozed:
+    """Quiet one follow-up (`F37`) or a whole deal until a date; the deal is re-planned.
+
+    `--for` (`span`) counts from the later of today and the date the follow-up would come due, so
+    that a week more is always a week later than it would have been; a follow-up's snooze ends on a
+    working day. A date that would not move the follow-up is refused: a snooze that changes nothing
+    must not say it did.
+    """
+    from dealcoach.domain.snooze import later_than_today, snoozed_until
     from dealcoach.workflow.replan import replan
 
     today = ctx.today
@@ -172,13 +179,19 @@ def snooze(ctx: Context, target: str, until: date) -> Snoozed:
     with ctx.open_store() as store, store.db.write():
         if _FOLLOWUP_ID.fullmatch(target.strip()):
             fid = store.plans.resolve_followup(target)
-            store.plans.snooze_followup(fid, until, today=today)
-            replan(store, store.plans.followup(fid)["deal_id"], today, settings, ctx.calendar)
-            return Snoozed(until, followup_id=fid)
+            row = store.plans.followup(fid)
+            due = max(row["due"], row["snoozed_until"] or row["due"])
+            day = snoozed_until(
+                date.fromisoformat(due), today, ctx.calendar, until=until, span=span, what=f"F{fid}"
+            )
+            store.plans.snooze_followup(fid, day, today=today)
+            replan(store, row["deal_id"], today, settings, ctx.calendar)
+            return Snoozed(day, followup_id=fid)
+        day = until if until is not None else later_than_today(today, span, today)
         deal_id = store.deals.resolve(target)
-        store.plans.snooze_deal(deal_id, until)
+        store.plans.snooze_deal(deal_id, day)
         replan(store, deal_id, today, settings, ctx.calendar)
-        return Snoozed(until, deal_id=deal_id, account=store.deals.get(deal_id)["account"])
+        return Snoozed(day, deal_id=deal_id, account=store.deals.get(deal_id)["account"])
 
 
 def keep(ctx: Context, deal: str, until: date) -> Kept:
