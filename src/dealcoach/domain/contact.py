@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from dealcoach.answers.record import AnswersRecord
+from dealcoach.answers.record import AnswersRecord, StakeholderRecord
 from dealcoach.dates import LATEST
 from dealcoach.domain.settings import Cadence
 from dealcoach.domain.workdays import WorkCalendar
@@ -172,7 +172,10 @@ def other_contact(answers: AnswersRecord, main: str) -> str:
     others = [
         p for p in answers.who if p.name != main and (p.role is None or p.role.value != "blocker")
     ]
-    for person in others:
-        if person.role is not None and person.role.value in POWER_ROLES:
-            return person.name
-    return others[0].name if others else ""
+
+    def reach(person: StakeholderRecord) -> tuple[bool, bool]:
+        """Someone met before someone never met (a cold signer gets an introduction instead),
+        then whoever can sign."""
+        return (not person.met, person.role is None or person.role.value not in POWER_ROLES)
+
+    return min(others, key=reach).name if others else ""
