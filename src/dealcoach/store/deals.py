@@ -266,6 +266,24 @@ class Deals:
         )
         return {row["external_id"]: row for row in rows}
 
+    def open_rows(self) -> list[Row]:
+        """The open deals with the columns a CRM import compares: a row no external id matches
+        may be one of them, qualified by hand before the CRM export came in."""
+        return self._db.rows(
+            "SELECT id, external_source, external_id, account, title, value, currency, stage,"
+            " status, decision_date, qualified, crm_owner, crm_next_step FROM deals"
+            " WHERE status = 'open' ORDER BY id"
+        )
+
+    def link_crm(self, deal_id: int, source: str, external_id: str, values: Row) -> None:
+        """A deal entered by hand is this CRM deal: it takes the external id (a re-import then
+        updates it) and the CRM's own columns."""
+        with self._db.write():
+            self.update_crm(deal_id, values)
+            self._db.update(
+                "deals", deal_id, {"external_source": source, "external_id": external_id}
+            )
+
     def add_crm(self, values: Row) -> int:
         """A deal from a CRM export: no interview, so no plan until `qualify` fills it in."""
         self.values_changed()
