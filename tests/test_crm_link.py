@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dealcoach.interop.crm import CrmDeal
 from dealcoach.interop.crm_actions import crm_actions, describe
@@ -225,3 +227,24 @@ def test_near_duplicates_are_named() -> None:
         [crm_deal("9", "acme", "Sprockets")], {}, "hubspot", date(2026, 11, 23), existing
     )
     assert action.kind == "create" and [n["id"] for n in action.near] == [3, 4]
+
+
+@given(
+    account=st.text(st.characters(min_codepoint=48, max_codepoint=122), min_size=1, max_size=12),
+    title=st.text(st.characters(min_codepoint=48, max_codepoint=122), min_size=1, max_size=12),
+    pad=st.sampled_from(["", " ", "  ", "\t"]),
+    upper=st.booleans(),
+    rows=st.integers(min_value=1, max_value=4),
+)
+def test_any_case_and_padding_links_once(
+    account: str, title: str, pad: str, upper: bool, rows: int
+) -> None:
+    """Whatever the case and surrounding spaces, the one matching deal links to the first row
+    only; the rows after it are added and name it as a near-duplicate."""
+    spelled = (account.upper() if upper else account.lower(), title.swapcase())
+    crm = [crm_deal(str(n), pad + spelled[0] + pad, spelled[1] + pad) for n in range(rows)]
+    actions = crm_actions(crm, {}, "hubspot", date(2026, 11, 23), [open_deal(3, account, title)])
+    if account.casefold() != spelled[0].casefold() or title.casefold() != spelled[1].casefold():
+        return  # case mapping that does not round-trip (rare letters): not the same name
+    assert [a.kind for a in actions] == ["link"] + ["create"] * (rows - 1)
+    assert all([n["id"] for n in a.near] == [3] for a in actions[1:])
