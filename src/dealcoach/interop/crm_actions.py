@@ -1,7 +1,12 @@
 """What a CRM import will do: each checked row matched to its deal by external id, and the changes.
 
-Pure: the deals already imported from the CRM come in as rows, and the actions go back to the
-workflow (`workflow/exchange.py`), which writes them, or to the screen for `--dry-run`.
+A row no external id matches links to the one open deal without an external id of the same
+account and title (case and surrounding spaces aside), typically a deal qualified by hand before
+the CRM export came in; otherwise it is created, naming the near-duplicates for a warning.
+
+Pure: the deals already imported from the CRM (and the open deals) come in as rows, and the
+actions go back to the workflow (`workflow/exchange.py`), which writes them, or to the screen for
+`--dry-run`.
 """
 
 from __future__ import annotations
@@ -17,27 +22,34 @@ from dealcoach.interop.crm import CRMS, CrmDeal
 
 @dataclass(frozen=True)
 class CrmAction:
-    """What importing one CRM row does: create a deal, update one, or leave it as it is."""
+    """What importing one CRM row does: create a deal, link or update one, or leave it as it is."""
 
     deal: CrmDeal
-    kind: str  # create | update | unchanged
+    kind: str  # create | link | update | unchanged
     deal_id: int | None = None
     values: dict[str, Any] = field(default_factory=dict)  # deals columns to write
     changes: tuple[tuple[str, Any, Any], ...] = ()  # (column, before, after)
     close: str | None = None  # won / lost: close the open deal
     decision_moved: date | None = None  # a qualified deal's decision date changed to this
     qualified: bool = False
+    near: tuple[Mapping[str, Any], ...] = ()  # with create: open deals that look like the same one
 
 
 def crm_actions(
-    deals: Sequence[CrmDeal], existing: Mapping[str, Mapping[str, Any]], source: str, today: date
+    deals: Sequence[CrmDeal],
+    existing: Mapping[str, Mapping[str, Any]],
+    source: str,
+    today: date,
+    open_deals: Sequence[Mapping[str, Any]] = (),
 ) -> list[CrmAction]:
-    """Match each row to the deal it updates (by external id) and work out what changes.
+    """Match each row to the deal it updates (by external id, else by account and title among
+    `open_deals`) and work out what changes.
 
     Only the CRM's own columns change; the CRM's won / lost closes an open deal, and its open
     never reopens a deal closed in dealcoach (the rep's let go stays).
     """
     actions = []
+    linked: set[int] = set()
     for deal in deals:
         crm_values = {
             "account": deal.account,
@@ -50,7 +62,10 @@ def crm_actions(
             "crm_next_step": deal.next_step,
         }
         row = existing.get(deal.external_id)
+        link = None
         if row is None:
+            link, near = _match(deal, open_deals, linked)
+        if row is None and link is None:
             status = deal.status
             closed_on = None
             if status != "open":
@@ -67,8 +82,11 @@ def crm_actions(
                 "external_source": source,
                 "external_id": deal.external_id,
             }
-            actions.append(CrmAction(deal, "create", values=values))
+            actions.append(CrmAction(deal, "create", values=values, near=near))
             continue
+        if link is not None:
+            row = link
+            linked.add(int(link["id"]))
         if deal.stage is None and deal.status != "open":
             crm_values["stage"] = row["stage"]  # a closed stage leaves the stage as it was
         changes = tuple(
@@ -88,6 +106,9 @@ def crm_actions(
             moved = deal.decision_date
         kind = "update" if changes or close else "unchanged"
         values = {column: after for column, _, after in changes}
+        if link is not None:
+            kind = "link"
+            values.update(external_source=source, external_id=deal.external_id)
         if values:
             values["updated"] = today.isoformat()
         actions.append(
@@ -103,6 +124,48 @@ def crm_actions(
             )
         )
     return actions
+
+
+def _folded(text: str | None) -> str:
+    return (text or "").strip().casefold()
+
+
+def _squeezed(text: str | None) -> str:
+    return "".join((text or "").split()).casefold()
+
+
+def _match(
+    deal: CrmDeal, open_deals: Sequence[Mapping[str, Any]], linked: set[int]
+) -> tuple[Mapping[str, Any] | None, tuple[Mapping[str, Any], ...]]:
+    """The one open deal without an external id this row is (same account and title, case and
+    surrounding spaces aside), or None and the deals it may duplicate: the same account with
+    another title, or the same title with the account spelled with other case or spacing."""
+    same = [
+        row
+        for row in open_deals
+        if row["external_id"] is None
+        and int(row["id"]) not in linked
+        and _folded(row["account"]) == _folded(deal.account)
+        and _folded(row["title"]) == _folded(deal.title)
+    ]
+    if len(same) == 1:
+        return same[0], ()
+    near = tuple(
+        row
+        for row in open_deals
+        if _folded(row["account"]) == _folded(deal.account)
+        or (
+            _squeezed(row["account"]) == _squeezed(deal.account)
+            and _folded(row["title"]) == _folded(deal.title)
+        )
+    )
+    return None, near
+
+
+def near_label(row: Mapping[str, Any]) -> str:
+    """`D3 Acme / Widgets`: a near-duplicate as a warning names it."""
+    title = f" / {row['title']}" if row.get("title") and row["title"] != row["account"] else ""
+    return f"D{row['id']} {row['account']}{title}"
 
 
 def _differs(before: Any, after: Any) -> bool:
@@ -128,6 +191,13 @@ def describe(action: CrmAction) -> str:
         )
         return f"create     {ref}  {name} ({', '.join(parts)})"
     head = f"D{action.deal_id} {ref}"
+    if action.kind == "link":
+        changes = "; ".join(
+            f"{column} {before if before is not None else '-'} → {after if after is not None else '-'}"
+            for column, before, after in action.changes
+        )
+        closing = f"; close as {action.close}" if action.close else ""
+        return f"link       {head}  {deal.account}{': ' + changes if changes else ''}{closing}"
     if action.kind == "unchanged":
         return f"unchanged  {head}  {deal.account}"
     parts = []

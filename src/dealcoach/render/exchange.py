@@ -81,9 +81,26 @@ def restored(tables: Mapping[str, TableRows]) -> None:
 def crm_summary(label: str, actions: Sequence[CrmAction]) -> str:
     """`2 new, 1 updated, 5 unchanged from HubSpot`."""
     created = sum(a.kind == "create" for a in actions)
+    linked = sum(a.kind == "link" for a in actions)
     updated = sum(a.kind == "update" for a in actions)
-    unchanged = len(actions) - created - updated
-    return f"{created} new, {updated} updated, {unchanged} unchanged from {label}"
+    unchanged = len(actions) - created - linked - updated
+    links = f"{linked} linked, " if linked else ""
+    return f"{created} new, {links}{updated} updated, {unchanged} unchanged from {label}"
+
+
+def near_duplicates(actions: Sequence[CrmAction]) -> None:
+    """A warning for each deal added beside open deals that look like the same one."""
+    from dealcoach.interop.crm_actions import near_label
+
+    for action in actions:
+        if action.kind == "create" and action.near:
+            deal = action.deal
+            names = ", ".join(near_label(row) for row in action.near)
+            say(
+                f"warning: {deal.external_id} {deal.account} / {deal.title or '-'} looks like"
+                f" {names}; if it is the same deal, dealcoach merge it into"
+                f" D{action.near[0]['id']} after the import"
+            )
 
 
 def crm_dry_run(label: str, actions: Sequence[CrmAction]) -> None:
@@ -93,8 +110,10 @@ def crm_dry_run(label: str, actions: Sequence[CrmAction]) -> None:
     for action in actions:
         if action.kind != "unchanged":
             sys.stdout.write(clean(crm_actions.describe(action)) + "\n")
+    near_duplicates(actions)
     say(f"would import {crm_summary(label, actions)}; nothing written (--dry-run)")
 
 
 def crm_imported(label: str, actions: Sequence[CrmAction]) -> None:
+    near_duplicates(actions)
     say(f"imported {crm_summary(label, actions)}")

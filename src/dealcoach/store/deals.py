@@ -1,4 +1,5 @@
-"""The deals table: finding a deal by what the rep typed, closing and reopening, CRM rows.
+"""The deals table: finding a deal by what the rep typed, closing and reopening, merging and
+deleting, CRM rows.
 
 A deal's row comes back as a plain dict with `value` as a `Decimal` (other columns as stored).
 """
@@ -30,6 +31,23 @@ _CRM_INSERT = (
     "external_source",
     "external_id",
 )
+# the deal columns an interview writes: they follow the newer answers when two deals merge
+_ANSWERED = (
+    "account",
+    "title",
+    "value",
+    "currency",
+    "stage",
+    "source",
+    "type",
+    "sector",
+    "strategy",
+    "decision_date",
+    "qualified",
+)
+# what the deal kept keeps of the other when it has nothing of its own
+_FILLED = (*_ANSWERED, "snoozed_until", "kept_until", "crm_owner", "crm_next_step")
+_OWNED = ("interviews", "stakeholders", "steps", "followups", "touches")  # rows that name a deal
 
 
 class Deals:
@@ -165,11 +183,75 @@ class Deals:
             return cursor.rowcount
 
     def reopen(self, deal_id: int) -> None:
+        """A deal closed by mistake is open again (its dropped follow-ups stay history)."""
         self.values_changed()
         with self._db.write():
+            self.require(deal_id)
             self._db.update(
                 "deals", deal_id, {"status": "open", "close_reason": None, "closed_on": None}
             )
+
+    # ----------------------------------------------------------------- merging and deleting
+
+    def merge(self, source: int, target: int, *, today: date) -> dict[str, int]:
+        """Move every row of `source` into `target` and remove `source`; one transaction.
+
+        The newer answers (the interview `latest_answers` would read once both histories are
+        one) give the deal columns, stakeholders and steps; the other deal's people and steps
+        are history in its interviews. `target` keeps its own columns and fills the empty ones
+        from `source`, the external id included. `source`'s planned follow-ups are dropped (the
+        caller re-plans `target`). Returns the rows moved, per table.
+        """
+        self.values_changed()
+        db = self._db
+        with db.write():
+            kept, other = self.require(target), self.require(source)
+            newest = db.row(
+                "SELECT deal_id FROM interviews WHERE deal_id IN (?, ?)"
+                " ORDER BY taken_on DESC, id DESC LIMIT 1",
+                (source, target),
+            )
+            source_newer = newest is not None and newest["deal_id"] == source
+            values: Row = {c: other[c] for c in _ANSWERED} if source_newer else {}
+            for column in _FILLED:
+                if values.get(column, kept[column]) is None and other[column] is not None:
+                    values[column] = other[column]
+            if kept["external_id"] is None and other["external_id"] is not None:
+                db.update("deals", source, {"external_source": None, "external_id": None})
+                values["external_source"] = other["external_source"]
+                values["external_id"] = other["external_id"]
+            replaced = (target, source) if source_newer else (source, target)
+            for table in ("stakeholders", "steps"):
+                db.execute(f"DELETE FROM {table} WHERE deal_id = ?", (replaced[0],))
+            db.execute(
+                "UPDATE followups SET status = 'dropped', changed = ?, sequence = sequence + 1"
+                " WHERE deal_id = ? AND status = 'planned'",
+                (today.isoformat(), source),
+            )
+            moved = {
+                table: db.execute(
+                    f"UPDATE {table} SET deal_id = ? WHERE deal_id = ?", (target, source)
+                ).rowcount
+                for table in _OWNED
+            }
+            db.update("deals", target, {**values, "updated": today.isoformat()})
+            db.execute("DELETE FROM deals WHERE id = ?", (source,))
+        return moved
+
+    def delete(self, deal_id: int) -> dict[str, int]:
+        """Remove a deal entered by mistake with all its rows; returns how many, per table."""
+        self.values_changed()
+        db = self._db
+        with db.write():
+            self.require(deal_id)
+            counts = {
+                table: db.row(f"SELECT COUNT(*) AS n FROM {table} WHERE deal_id = ?", (deal_id,))[
+                    "n"
+                ]
+                for table in _OWNED
+            }
+            db.execute("DELETE FROM deals WHERE id = ?", (deal_id,))  # the rows cascade
+        return counts
 
     # ----------------------------------------------------------------- deals from a CRM
 
@@ -183,6 +265,24 @@ class Deals:
             (source,),
         )
         return {row["external_id"]: row for row in rows}
+
+    def open_rows(self) -> list[Row]:
+        """The open deals with the columns a CRM import compares: a row no external id matches
+        may be one of them, qualified by hand before the CRM export came in."""
+        return self._db.rows(
+            "SELECT id, external_source, external_id, account, title, value, currency, stage,"
+            " status, decision_date, qualified, crm_owner, crm_next_step FROM deals"
+            " WHERE status = 'open' ORDER BY id"
+        )
+
+    def link_crm(self, deal_id: int, source: str, external_id: str, values: Row) -> None:
+        """A deal entered by hand is this CRM deal: it takes the external id (a re-import then
+        updates it) and the CRM's own columns."""
+        with self._db.write():
+            self.update_crm(deal_id, values)
+            self._db.update(
+                "deals", deal_id, {"external_source": source, "external_id": external_id}
+            )
 
     def add_crm(self, values: Row) -> int:
         """A deal from a CRM export: no interview, so no plan until `qualify` fills it in."""

@@ -132,7 +132,8 @@ def import_crm(
     date_format: str | None,
     dry_run: bool,
 ) -> CrmImport:
-    """A CRM's deals: new ones created unqualified, known ones updated by external id."""
+    """A CRM's deals: new ones created unqualified, known ones updated by external id, a deal
+    entered by hand linked by its account and title (`interop/crm_actions.py`)."""
     from dealcoach.interop import crm_actions
     from dealcoach.interop.crm import (
         CRMS,
@@ -150,7 +151,9 @@ def import_crm(
     deals, problems = validate_crm(loaded, crm, columns, stages, date_format)
     _fail(unreadable, problems)
     with context.open_store() as store:
-        actions = crm_actions.crm_actions(deals, store.deals.crm_rows(source), source, today)
+        actions = crm_actions.crm_actions(
+            deals, store.deals.crm_rows(source), source, today, store.deals.open_rows()
+        )
         if not dry_run:
             with store.db.write():
                 replan_ids = _apply(store, actions, crm.label, today)
@@ -170,9 +173,14 @@ def _apply(store: Store, actions: Sequence[CrmAction], label: str, today: date) 
         if action.kind == "create":
             store.deals.add_crm(action.values)
             continue
-        if action.kind != "update" or action.deal_id is None:
+        if action.kind not in ("update", "link") or action.deal_id is None:
             continue
-        store.deals.update_crm(action.deal_id, action.values)
+        if action.kind == "link":
+            values = dict(action.values)
+            source, external_id = values.pop("external_source"), values.pop("external_id")
+            store.deals.link_crm(action.deal_id, source, external_id, values)
+        else:
+            store.deals.update_crm(action.deal_id, action.values)
         if action.decision_moved is not None:
             store.interviews.record_decision_date(
                 action.deal_id, action.decision_moved, today=today
