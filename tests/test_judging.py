@@ -81,3 +81,18 @@ def test_a_verdict_still_valid_is_read_as_stored(silent: Path) -> None:
     assert shown["verdict"]["decision"] == decision
     assert shown["verdict"]["reasons"] == json.loads(reasons)
     assert shown["verdict"]["valid_until"] == valid_until
+
+
+def test_a_snoozed_deal_is_quiet_under_decide_too(tmp_path: Path) -> None:
+    """Snoozed means quiet until the date, everywhere: a deal the buyer let go of is not listed
+    to let go while the rep has snoozed it, and comes back on the date."""
+    db = tmp_path / "deals.db"
+    _json(db, TODAY, "qualify", "--answers", str(EXAMPLES / "thin-lead.toml"))
+    _json(db, TODAY, "log", "D1", "--kind", "call", "--replied", "--signal", "chose_other")
+    assert [d["deal_id"] for d in _json(db, TODAY, "next")["let_go"]] == [1]
+    until = "2026-12-07"
+    result = invoke("--db", str(db), "--today", TODAY, "snooze", "D1", "--until", until)
+    assert result.exit_code == 0, result.stderr
+    morning = _json(db, TODAY, "next")
+    assert 1 not in [d["deal_id"] for name in ("let_go", "nurture", "stale") for d in morning[name]]
+    assert [d["deal_id"] for d in _json(db, until, "next")["let_go"]] == [1]

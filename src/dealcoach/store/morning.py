@@ -62,7 +62,7 @@ class Morning:
         return row["next"] if row else None
 
     def decided_deals(self, today: date, *, announce_days: int) -> list[Row]:
-        """Open deals the verdict would let go or nurture, that the rep has not kept.
+        """Open deals the verdict would let go or nurture, that the rep has not kept or snoozed.
 
         A let-go stays listed until the rep acts; a nurture only for `announce_days` after the
         verdict came (the domain's `agenda.ANNOUNCE_DAYS`).
@@ -73,13 +73,15 @@ class Morning:
             "SELECT id, account, decision, reasons, verdict_since FROM deals"
             " WHERE status = 'open' AND decision IN ('let_go', 'nurture')"
             " AND (kept_until IS NULL OR kept_until <= ?)"
+            " AND (snoozed_until IS NULL OR snoozed_until <= ?)"
             " AND (decision = 'let_go' OR verdict_since >= ?)"
             " ORDER BY verdict_since DESC, id",
-            (stamp, recent),
+            (stamp, stamp, recent),
         )
 
     def stale_candidates(self, today: date) -> list[Row]:
-        """Open qualified deals with nothing ahead: no planned follow-up, no buyer step to come."""
+        """Open qualified deals with nothing ahead: no planned follow-up, no buyer step to come;
+        not while kept or snoozed (quiet until the date, everywhere)."""
         stamp = today.isoformat()
         return self._db.rows(
             "SELECT d.id, d.account, d.stage, d.decision, d.reasons, d.verdict_since,"
@@ -87,11 +89,12 @@ class Morning:
             " AS last_touch FROM deals d"
             " WHERE d.status = 'open' AND d.qualified = 1"
             " AND (d.kept_until IS NULL OR d.kept_until <= ?)"
+            " AND (d.snoozed_until IS NULL OR d.snoozed_until <= ?)"
             " AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.deal_id = d.id"
             "   AND f.status = 'planned')"
             " AND NOT EXISTS (SELECT 1 FROM steps s WHERE s.deal_id = d.id AND s.date >= ?)"
             " ORDER BY d.id",
-            (stamp, stamp),
+            (stamp, stamp, stamp),
         )
 
     def unqualified_deals(self, today: date) -> list[Row]:
