@@ -94,3 +94,113 @@ def test_doctor_without_a_database_says_how_to_start(tmp_path: Path) -> None:
     result = invoke("--db", str(tmp_path / "none.db"), "doctor")
     assert result.exit_code == 1 and "run dealcoach qualify" in result.stdout
     assert not (tmp_path / "none.db").exists()
+
+
+# -- restore (issue 16): through SQLite's backup API, so a left-over -wal cannot undo it ----------
+
+
+def _crash_after_write(db: Path, account: str) -> None:
+    """Another dealcoach writes and dies before it checkpoints: its -wal file stays behind."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sqlite3, sys\n"
+        "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "c.execute('PRAGMA wal_autocheckpoint = 0')\n"
+        "c.execute('UPDATE deals SET account = ? WHERE id = 1', (sys.argv[2],))\n"
+        "os._exit(0)\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(db), account], check=True)
+
+
+def _a_backup(db: Path, tmp_path: Path, account: str) -> Path:
+    copy = tmp_path / "chosen.db"
+    assert invoke("backup", str(copy)).exit_code == 0
+    with sqlite3.connect(copy) as conn:
+        conn.execute("UPDATE deals SET account = ? WHERE id = 1", (account,))
+    return copy
+
+
+def test_restore_survives_a_stale_wal_and_a_live_reader(
+    db: Path, dealcoach_home: Path, tmp_path: Path
+) -> None:
+    chosen = _a_backup(db, tmp_path, "Restored Co")
+    _crash_after_write(db, "Stale Co")
+    assert Path(f"{db}-wal").stat().st_size > 0
+    reader = sqlite3.connect(db, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT account FROM deals").fetchall()
+    try:
+        result = invoke("--today", TODAY, "restore", str(chosen), "--yes")
+    finally:
+        reader.execute("COMMIT")
+        reader.close()
+    assert result.exit_code == 0, result.stderr
+    assert "restored" in result.stdout
+    shown = invoke("--today", TODAY, "show", "D1", "--json")
+    assert json.loads(shown.stdout)["deal"]["account"] == "Restored Co"
+    assert rows(db, "select account from deals") == [("Restored Co",)]
+    safety = dealcoach_home / "backups" / f"dealcoach-{TODAY}.db"
+    assert stat.S_IMODE(safety.stat().st_mode) == 0o600
+    assert rows(safety, "select account from deals") == [("Stale Co",)]
+    assert rows(chosen, "select account from deals") == [("Restored Co",)]
+
+
+def test_restore_without_a_terminal_needs_yes(db: Path, tmp_path: Path) -> None:
+    chosen = _a_backup(db, tmp_path, "Restored Co")
+    result = invoke("restore", str(chosen))
+    assert result.exit_code == 2
+    assert "--yes" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert rows(db, "select account from deals") == [("Lincoln Unified School District",)]
+
+
+def test_restore_asks_on_a_terminal(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dealcoach.commands import care
+
+    chosen = _a_backup(db, tmp_path, "Restored Co")
+    monkeypatch.setattr(care, "_on_a_terminal", lambda: True)
+    said_no = invoke("restore", str(chosen), input="n\n")
+    assert said_no.exit_code == 1 and "Replace" in said_no.stderr
+    assert rows(db, "select account from deals") == [("Lincoln Unified School District",)]
+    said_yes = invoke("restore", str(chosen), input="y\n")
+    assert said_yes.exit_code == 0, said_yes.stderr
+    assert rows(db, "select account from deals") == [("Restored Co",)]
+
+
+def _damage(path: Path) -> None:
+    """Overwrite the pages after the schema with noise, keeping the header: a damaged database."""
+    data = bytearray(path.read_bytes())
+    for at in range(4096 + 200, len(data), 4096):
+        data[at : at + 600] = b"\xa5" * 600
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("kind", ["not ours", "damaged", "newer", "missing"])
+def test_restore_refuses_a_bad_backup(db: Path, tmp_path: Path, kind: str) -> None:
+    chosen = tmp_path / "chosen.db"
+    if kind == "not ours":
+        with sqlite3.connect(chosen) as conn:
+            conn.execute("CREATE TABLE t (x)")
+    elif kind != "missing":
+        assert invoke("backup", str(chosen)).exit_code == 0
+        if kind == "damaged":
+            _damage(chosen)
+        else:
+            with sqlite3.connect(chosen) as conn:
+                conn.execute("PRAGMA user_version = 99")
+    result = invoke("restore", str(chosen), "--yes")
+    assert result.exit_code == 1, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert rows(db, "select account from deals") == [("Lincoln Unified School District",)]
+    assert not (db.parent / "backups").exists()
+
+
+def test_doctor_advises_restore(db: Path) -> None:
+    _damage(db)
+    result = invoke("doctor", "--json")
+    assert result.exit_code == 1
+    fixes = [c["fix"] for c in json.loads(result.stdout)["checks"] if not c["ok"]]
+    assert fixes and all("dealcoach restore" in fix for fix in fixes if "chmod" not in fix)

@@ -112,6 +112,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("pipeline", "plan"),
     "draft": ("draft", "draft"),
     "backup": ("care", "backup"),
+    "restore": ("care", "restore"),
     "doctor": ("care", "doctor"),
     "export": ("data", "export"),
     "import": ("data", "import_"),

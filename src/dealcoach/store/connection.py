@@ -75,12 +75,23 @@ class Connection:
 
     # ----------------------------------------------------------------- care: backup, doctor
 
-    def backup(self, dest: Path) -> int:
+    def backup(self, dest: Path, *, check: bool = True) -> int:
         """A consistent copy through SQLite's online backup, even while another process writes.
 
-        The copy is created 0600 and never overwrites a file; returns its size in bytes.
+        The copy is created 0600 and never overwrites a file; returns its size in bytes. A
+        damaged database is refused (`quick_check`) unless `check` is off: the safety copy a
+        restore keeps is made of whatever is there.
         """
         dest = Path(dest)
+        if check:
+            try:
+                damage = damage_of(self.sqlite, "quick_check")
+            except sqlite3.DatabaseError as exc:
+                damage = str(exc)
+            if damage:
+                raise StoreError(
+                    f"{self.path} is damaged ({damage}); nothing copied: run dealcoach doctor"
+                )
         if dest.exists():
             raise StoreError(f"{dest} already exists; give another file name")
         try:
@@ -104,8 +115,16 @@ class Connection:
 
     def health(self) -> dict[str, Any]:
         """What `dealcoach doctor` reports: integrity, foreign keys, schema, journal mode."""
+        try:
+            return self._health()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot read {self.path} ({exc}); it is damaged") from exc
+
+    def _health(self) -> dict[str, Any]:
         conn = self.sqlite
-        integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        integrity = [
+            " ".join(str(row[0]).split()) for row in conn.execute("PRAGMA integrity_check")
+        ]
         foreign = conn.execute("PRAGMA foreign_key_check").fetchall()
         return {
             "integrity": integrity,
@@ -330,6 +349,12 @@ def iso(value: date | None) -> str | None:
 def to_date(value: str | None) -> date | None:
     """Stored ISO text back to a date (NULL or empty for none)."""
     return None if not value else date.fromisoformat(value)
+
+
+def damage_of(conn: sqlite3.Connection, pragma: str) -> str:
+    """What `PRAGMA quick_check` or `integrity_check` found, in a few words; empty when ok."""
+    found = [" ".join(str(row[0]).split()) for row in conn.execute(f"PRAGMA {pragma}(3)")]
+    return "" if found == ["ok"] else "; ".join(found)[:160]
 
 
 # --------------------------------------------------------------------- opening a file

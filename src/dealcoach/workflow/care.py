@@ -1,4 +1,4 @@
-"""Looking after the data: a safe copy of the database, and the doctor's checks.
+"""Looking after the data: a safe copy of the database, putting one back, and the doctor's checks.
 
 The doctor looks at the data folder, the database file (permissions, integrity, foreign keys,
 schema, journal), the settings and their holidays country, and the unfinished interviews; each
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from dealcoach.render.views import Check
 
 if TYPE_CHECKING:
+    from dealcoach.store.restore import BackupFile
     from dealcoach.workflow.context import Context
 
 
@@ -25,6 +26,36 @@ def backup(context: Context, file: Path | None = None) -> tuple[Path, int]:
     with context.open_store() as store:
         size = store.db.backup(dest)
     return dest, size
+
+
+def check_restore(file: Path) -> BackupFile:
+    """The backup to restore, checked before anyone is asked to confirm."""
+    from dealcoach.store.restore import check_backup
+
+    return check_backup(file)
+
+
+def restore(context: Context, chosen: BackupFile) -> tuple[Path, int]:
+    """Write `chosen` into the database, after a safety copy of it in backups/.
+
+    Returns where the safety copy went, and its size. Opened directly, not by
+    `context.open_store()`: restoring is also the way out of an emptied database file.
+    """
+    from dealcoach.errors import StoreError
+    from dealcoach.home import paths
+    from dealcoach.store.restore import restore as write_back
+    from dealcoach.store.store import Store
+
+    safety = default_backup(paths.home() / "backups", context.today.isoformat())
+    try:
+        store = Store.open(context.db_path)
+    except StoreError as exc:
+        raise StoreError(
+            f"{exc.message.split(';')[0]}; move {context.db_path} away, then restore again"
+        ) from exc
+    with store:
+        size = write_back(store.db, chosen, safety)
+    return safety, size
 
 
 def default_backup(folder: Path, day: str) -> Path:
@@ -96,15 +127,12 @@ def _database(db: Path) -> list[Check]:
             f"chmod 600 {db}" if mode & 0o077 else "",
         )
     )
+    restore = _restore_advice()
     try:
         with Store.open(db) as store:
             health = store.db.health()
     except DealcoachError as exc:
-        found.append(
-            Check(
-                "database", False, exc.message, "restore a backup with --db, or move the file away"
-            )
-        )
+        found.append(Check("database", False, exc.message, restore))
         return found
     integrity_ok = health["integrity"] == ["ok"]
     found.append(
@@ -112,7 +140,7 @@ def _database(db: Path) -> list[Check]:
             "integrity",
             integrity_ok,
             "ok" if integrity_ok else "; ".join(health["integrity"][:3]),
-            "" if integrity_ok else "restore the newest backup (dealcoach backup makes them)",
+            "" if integrity_ok else restore,
         )
     )
     fk_ok = health["foreign_key_problems"] == 0
@@ -121,7 +149,7 @@ def _database(db: Path) -> list[Check]:
             "foreign keys",
             fk_ok,
             "ok" if fk_ok else f"{health['foreign_key_problems']} rows point at missing rows",
-            "" if fk_ok else "restore the newest backup",
+            "" if fk_ok else restore,
         )
     )
     version_ok = health["schema_version"] == health["expected_schema_version"]
@@ -144,6 +172,20 @@ def _database(db: Path) -> list[Check]:
     )
     found.append(Check("deals", True, f"{health['open_deals']} open of {health['deals']}"))
     return found
+
+
+def _restore_advice() -> str:
+    """`dealcoach restore` with the newest backup in backups/, never "copy the file back":
+    a copy is undone by a left-over -wal file."""
+    from dealcoach.home import paths
+
+    folder = paths.home() / "backups"
+    backups = (
+        sorted(folder.glob("*.db"), key=lambda f: f.stat().st_mtime) if folder.is_dir() else []
+    )
+    if not backups:
+        return "dealcoach restore BACKUP (dealcoach backup makes them), or move the file away"
+    return f"dealcoach restore {backups[-1]} (the newest backup)"
 
 
 def _settings(config: Path) -> list[Check]:
