@@ -204,3 +204,98 @@ def test_doctor_advises_restore(db: Path) -> None:
     assert result.exit_code == 1
     fixes = [c["fix"] for c in json.loads(result.stdout)["checks"] if not c["ok"]]
     assert fixes and all("dealcoach restore" in fix for fix in fixes if "chmod" not in fix)
+
+
+# -- damage that used to go unnoticed, or end in exit 70 (issue 16) ------------------------------
+
+
+def _one_line(result: object) -> str:
+    lines = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_backup_refuses_a_damaged_database(db: Path, tmp_path: Path) -> None:
+    _damage(db)
+    result = invoke("backup", str(tmp_path / "copy.db"))
+    assert result.exit_code == 1
+    assert "damaged" in _one_line(result) and "dealcoach doctor" in result.stderr
+    assert not (tmp_path / "copy.db").exists()
+
+
+def test_a_schema_version_below_the_migrations_is_reported(db: Path) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA user_version = 1")
+    doctor = invoke("doctor", "--json")
+    assert doctor.exit_code == 1, doctor.stderr
+    failed = [c for c in json.loads(doctor.stdout)["checks"] if not c["ok"]]
+    assert any("schema version" in c["detail"] for c in failed)
+    listed = invoke("--today", TODAY, "list")
+    assert listed.exit_code == 1
+    assert "dealcoach doctor" in _one_line(listed)
+
+
+DAMAGE = {
+    "dropped touches": "DROP TABLE touches",
+    "dropped followups": "DROP TABLE followups",
+    "dropped deals": "DROP TABLE deals",
+    "dropped a column": "DROP INDEX deals_account; DROP INDEX deals_open_account;"
+    " ALTER TABLE deals DROP COLUMN account",
+    "damaged pages": "",
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+@pytest.mark.parametrize(
+    "command",
+    [("next",), ("list",), ("show", "D1"), ("plan", "D1"), ("done", "F1"), ("export", "deals")],
+)
+def test_a_damaged_schema_is_one_line_pointing_to_doctor(
+    db: Path, damage: str, command: tuple[str, ...]
+) -> None:
+    """A command that needs what was lost says so in one line; one that does not may work."""
+    with sqlite3.connect(db) as conn:
+        conn.executescript(DAMAGE[damage])
+    if damage == "damaged pages":
+        _damage(db)
+    result = invoke("--today", TODAY, *command)
+    assert result.exit_code in (0, 1), result.stderr
+    if result.exit_code == 1:
+        assert "dealcoach doctor" in _one_line(result)
+    if damage in ("dropped deals", "dropped a column") and command[0] != "done":
+        assert result.exit_code == 1, f"{command} worked without {damage}"
+
+
+def test_an_emptied_database_points_to_restore(db: Path, dealcoach_home: Path) -> None:
+    assert invoke("--today", TODAY, "backup").exit_code == 0
+    db.write_bytes(b"")
+    for command in (("next",), ("list",), ("backup",)):
+        result = invoke("--today", TODAY, *command)
+        assert result.exit_code == 1, result.stdout
+        assert "dealcoach restore" in _one_line(result)
+    assert db.read_bytes() == b""
+    doctor = invoke("doctor", "--json")
+    assert doctor.exit_code == 1 and "dealcoach restore" in doctor.stdout
+    copy = dealcoach_home / "backups" / f"dealcoach-{TODAY}.db"
+    assert invoke("--today", TODAY, "restore", str(copy), "--yes").exit_code == 0
+    assert rows(db, "select account from deals") == [("Lincoln Unified School District",)]
+
+
+def test_a_new_empty_file_without_backups_is_a_new_pipeline(tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh.db"
+    fresh.write_bytes(b"")
+    result = invoke("--db", str(fresh), "--today", TODAY, "list", "--json")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_the_schema_mirror_matches_the_migrations(tmp_path: Path) -> None:
+    from dealcoach.store.connection import TABLE_COLUMNS
+    from dealcoach.store.store import Store
+
+    with Store.open(tmp_path / "fresh.db") as store:
+        assert store.db.missing_schema() == []
+        tables = {
+            name: tuple(row[1] for row in store.db.execute(f"PRAGMA table_info({name})"))
+            for name in TABLE_COLUMNS
+        }
+    assert tables == TABLE_COLUMNS

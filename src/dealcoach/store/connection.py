@@ -30,6 +30,26 @@ SCHEMA_VERSION = len(MIGRATION_NAMES)
 MIGRATION_SET = "dealcoach"
 MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' bookkeeping table
 
+# The tables and columns the commands read, as the migrations leave them; looked at only after a
+# command failed, to tell a damaged schema from a bug. tests/test_care.py checks the mirror.
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "deals": ("id", "account", "title", "value", "currency", "stage", "source", "type", "sector",
+              "strategy", "status", "close_reason", "closed_on", "created", "updated",
+              "qualified", "decision_date", "snoozed_until", "kept_until", "external_source",
+              "external_id", "crm_owner", "crm_next_step", "decision", "confidence", "reasons",
+              "valid_until", "check_back", "verdict_since", "resolved_strategy", "strategy_why"),
+    "followups": ("id", "deal_id", "key", "due", "channel", "who", "purpose", "bring",
+                  "milestone", "milestone_date", "outline", "anchor", "covers", "counts",
+                  "status", "snoozed_until", "sent_on", "created", "changed", "sequence"),
+    "interviews": ("id", "deal_id", "date", "taken_on", "kind", "answers", "decision_date"),
+    "stakeholders": ("id", "deal_id", "position", "name", "title", "role", "met", "stance"),
+    "steps": ("id", "deal_id", "position", "key", "step", "owner", "bring", "date"),
+    "touches": ("id", "deal_id", "date", "kind", "inbound", "replied", "who", "note",
+                "followup_id", "followup_key", "owe", "owe_closed_on", "away_until", "signal",
+                "signal_until"),
+}  # fmt: skip
+DAMAGE_SIGNS = ("no such table", "no such column", "malformed", "corrupt", "has no column")
+
 BUSY_TIMEOUT_MS = 5000
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_MESSAGE = "the database is busy (another dealcoach is writing); try again"
@@ -127,6 +147,7 @@ class Connection:
         ]
         foreign = conn.execute("PRAGMA foreign_key_check").fetchall()
         return {
+            "missing": self.missing_schema(),
             "integrity": integrity,
             "foreign_key_problems": len(foreign),
             "schema_version": self._pragma("user_version"),
@@ -138,6 +159,40 @@ class Connection:
                 "SELECT COUNT(*) FROM deals WHERE status = 'open'"
             ).fetchone()[0],
         }
+
+    def missing_schema(self) -> list[str]:
+        """The tables (`deals`) and columns (`deals.account`) that a damaged file has lost."""
+        found: dict[str, set[str]] = {}
+        for table, column in self.sqlite.execute(
+            "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p"
+            " WHERE m.type = 'table'"
+        ):
+            found.setdefault(table, set()).add(column)
+        missing: list[str] = []
+        for table, columns in TABLE_COLUMNS.items():
+            if table not in found:
+                missing.append(table)
+            else:
+                missing.extend(f"{table}.{c}" for c in columns if c not in found[table])
+        return missing
+
+    def explain(self, exc: BaseException) -> StoreError | None:
+        """After a command failed: a storage condition, or a damaged schema, as one line;
+        None when the database looks fine (then it is a bug, and stays one)."""
+        if isinstance(exc, sqlite3.Error):
+            translated = self.translate(exc)
+            if translated is not None:
+                return translated
+        try:
+            missing = self.missing_schema()
+        except sqlite3.Error:
+            return None
+        if not missing:
+            return None
+        return StoreError(
+            f"{self.path} has lost {', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''};"
+            " it is damaged: run dealcoach doctor"
+        )
 
     # ----------------------------------------------------------------- the schema
 
@@ -172,6 +227,11 @@ class Connection:
         applied = self._applied_migrations()
         if version > SCHEMA_VERSION or set(applied) - set(MIGRATION_NAMES):
             raise StoreError(f"{self.path} was written by a newer dealcoach; upgrade dealcoach")
+        if version < len(applied):
+            raise StoreError(
+                f"{self.path} says schema version {version} but records {len(applied)}"
+                " migrations; it was tampered with: run dealcoach doctor"
+            )
         return version < SCHEMA_VERSION or len(applied) < len(MIGRATION_NAMES)
 
     def _migrate(self) -> None:
@@ -241,6 +301,10 @@ class Connection:
             return StoreError(f"cannot write {self.path}: the disk is full; free some space")
         if "readonly" in text or "read-only" in text:
             return StoreError(f"cannot write {self.path}; pass --db with a writable file")
+        if any(sign in text for sign in DAMAGE_SIGNS):
+            return StoreError(
+                f"cannot read {self.path} ({exc}); it is damaged: run dealcoach doctor"
+            )
         return None
 
     # ----------------------------------------------------------------- transactions

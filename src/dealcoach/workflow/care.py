@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from dealcoach.render.views import Check
 
 if TYPE_CHECKING:
+    from dealcoach.errors import StoreError
     from dealcoach.store.restore import BackupFile
     from dealcoach.workflow.context import Context
 
@@ -56,6 +57,27 @@ def restore(context: Context, chosen: BackupFile) -> tuple[Path, int]:
     with store:
         size = write_back(store.db, chosen, safety)
     return safety, size
+
+
+def explain_failure(context: Context, exc: Exception) -> StoreError | None:
+    """After a command crashed: a one-line error when the database is damaged, else None."""
+    import sqlite3
+
+    from dealcoach.store.connection import Connection
+
+    db = context.db_path
+    if not db.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return Connection(db, conn).explain(exc)
+    except Exception:  # the explanation must never hide the first failure
+        return None
+    finally:
+        conn.close()
 
 
 def default_backup(folder: Path, day: str) -> Path:
@@ -114,6 +136,7 @@ def _folders(home: Path) -> list[Check]:
 def _database(db: Path) -> list[Check]:
     from dealcoach.errors import DealcoachError
     from dealcoach.store.store import Store
+    from dealcoach.workflow.context import refuse_emptied
 
     if not db.exists():
         return [Check("database", False, f"no database yet at {db}", "run dealcoach qualify")]
@@ -129,6 +152,7 @@ def _database(db: Path) -> list[Check]:
     )
     restore = _restore_advice()
     try:
+        refuse_emptied(db)
         with Store.open(db) as store:
             health = store.db.health()
     except DealcoachError as exc:
@@ -153,12 +177,14 @@ def _database(db: Path) -> list[Check]:
         )
     )
     version_ok = health["schema_version"] == health["expected_schema_version"]
+    missing = health["missing"]
     found.append(
         Check(
             "schema",
-            version_ok,
-            f"version {health['schema_version']}",
-            "" if version_ok else "upgrade dealcoach",
+            version_ok and not missing,
+            f"version {health['schema_version']}"
+            + (f"; lost {', '.join(missing[:5])}" if missing else ""),
+            restore if missing else "" if version_ok else "upgrade dealcoach",
         )
     )
     wal = health["journal_mode"] == "wal"
@@ -179,13 +205,10 @@ def _restore_advice() -> str:
     a copy is undone by a left-over -wal file."""
     from dealcoach.home import paths
 
-    folder = paths.home() / "backups"
-    backups = (
-        sorted(folder.glob("*.db"), key=lambda f: f.stat().st_mtime) if folder.is_dir() else []
-    )
-    if not backups:
+    newest = paths.newest_backup()
+    if newest is None:
         return "dealcoach restore BACKUP (dealcoach backup makes them), or move the file away"
-    return f"dealcoach restore {backups[-1]} (the newest backup)"
+    return f"dealcoach restore {newest} (the newest backup)"
 
 
 def _settings(config: Path) -> list[Check]:
