@@ -289,7 +289,7 @@ def test_a_new_empty_file_without_backups_is_a_new_pipeline(tmp_path: Path) -> N
 
 
 def test_the_schema_mirror_matches_the_migrations(tmp_path: Path) -> None:
-    from dealcoach.store.connection import TABLE_COLUMNS
+    from dealcoach.store.damage import TABLE_COLUMNS
     from dealcoach.store.store import Store
 
     with Store.open(tmp_path / "fresh.db") as store:
@@ -299,3 +299,27 @@ def test_the_schema_mirror_matches_the_migrations(tmp_path: Path) -> None:
             for name in TABLE_COLUMNS
         }
     assert tables == TABLE_COLUMNS
+
+
+TAMPERED = {
+    "confidence": "UPDATE deals SET confidence = 'abc'",
+    "due": "UPDATE followups SET due = 'zz'",
+    "reasons": "UPDATE deals SET reasons = '{bad'",
+    "touch date": "UPDATE touches SET date = X'00ff'",
+}
+
+
+@pytest.mark.parametrize("tampered", sorted(TAMPERED))
+@pytest.mark.parametrize("command", [("next",), ("list",), ("show", "D1"), ("plan", "D1")])
+def test_a_tampered_cell_is_one_line_pointing_to_doctor(
+    db: Path, tampered: str, command: tuple[str, ...]
+) -> None:
+    """A stored value that does not read back is the file's damage, not dealcoach's bug."""
+    with sqlite3.connect(db) as conn:
+        if tampered == "touch date":
+            assert invoke("--today", TODAY, "log", "D1", "--kind", "call").exit_code == 0
+        conn.execute(TAMPERED[tampered])
+    result = invoke("--today", TODAY, *command)
+    assert result.exit_code in (0, 1), result.stderr
+    if result.exit_code == 1:
+        assert "dealcoach doctor" in _one_line(result)

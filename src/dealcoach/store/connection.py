@@ -21,6 +21,7 @@ from typing import Any
 
 from dealcoach.errors import StoreError
 from dealcoach.interop.private import make_folders, open_private
+from dealcoach.store.damage import DAMAGE_SIGNS, damage_of, missing_schema, unreadable_cells
 
 # Mirrors of migrations.py, so that opening an up-to-date database needs no sqlite-utils import.
 # `_migrate` and the tests check that they agree with the migrations module.
@@ -29,26 +30,6 @@ MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_followup_and_account_i
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 MIGRATION_SET = "dealcoach"
 MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' bookkeeping table
-
-# The tables and columns the commands read, as the migrations leave them; looked at only after a
-# command failed, to tell a damaged schema from a bug. tests/test_care.py checks the mirror.
-TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "deals": ("id", "account", "title", "value", "currency", "stage", "source", "type", "sector",
-              "strategy", "status", "close_reason", "closed_on", "created", "updated",
-              "qualified", "decision_date", "snoozed_until", "kept_until", "external_source",
-              "external_id", "crm_owner", "crm_next_step", "decision", "confidence", "reasons",
-              "valid_until", "check_back", "verdict_since", "resolved_strategy", "strategy_why"),
-    "followups": ("id", "deal_id", "key", "due", "channel", "who", "purpose", "bring",
-                  "milestone", "milestone_date", "outline", "anchor", "covers", "counts",
-                  "status", "snoozed_until", "sent_on", "created", "changed", "sequence"),
-    "interviews": ("id", "deal_id", "date", "taken_on", "kind", "answers", "decision_date"),
-    "stakeholders": ("id", "deal_id", "position", "name", "title", "role", "met", "stance"),
-    "steps": ("id", "deal_id", "position", "key", "step", "owner", "bring", "date"),
-    "touches": ("id", "deal_id", "date", "kind", "inbound", "replied", "who", "note",
-                "followup_id", "followup_key", "owe", "owe_closed_on", "away_until", "signal",
-                "signal_until"),
-}  # fmt: skip
-DAMAGE_SIGNS = ("no such table", "no such column", "malformed", "corrupt", "has no column")
 
 BUSY_TIMEOUT_MS = 5000
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -146,8 +127,10 @@ class Connection:
             " ".join(str(row[0]).split()) for row in conn.execute("PRAGMA integrity_check")
         ]
         foreign = conn.execute("PRAGMA foreign_key_check").fetchall()
+        missing = self.missing_schema()
         return {
-            "missing": self.missing_schema(),
+            "missing": missing,
+            "unreadable": [] if missing else unreadable_cells(self.sqlite),
             "integrity": integrity,
             "foreign_key_problems": len(foreign),
             "schema_version": self._pragma("user_version"),
@@ -162,19 +145,7 @@ class Connection:
 
     def missing_schema(self) -> list[str]:
         """The tables (`deals`) and columns (`deals.account`) that a damaged file has lost."""
-        found: dict[str, set[str]] = {}
-        for table, column in self.sqlite.execute(
-            "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p"
-            " WHERE m.type = 'table'"
-        ):
-            found.setdefault(table, set()).add(column)
-        missing: list[str] = []
-        for table, columns in TABLE_COLUMNS.items():
-            if table not in found:
-                missing.append(table)
-            else:
-                missing.extend(f"{table}.{c}" for c in columns if c not in found[table])
-        return missing
+        return missing_schema(self.sqlite)
 
     def explain(self, exc: BaseException) -> StoreError | None:
         """After a command failed: a storage condition, or a damaged schema, as one line;
@@ -185,8 +156,14 @@ class Connection:
                 return translated
         try:
             missing = self.missing_schema()
+            unreadable = [] if missing else unreadable_cells(self.sqlite)
         except sqlite3.Error:
             return None
+        if unreadable:
+            return StoreError(
+                f"{self.path} holds values dealcoach cannot read ({', '.join(unreadable[:3])});"
+                " they were changed outside dealcoach: run dealcoach doctor"
+            )
         if not missing:
             return None
         return StoreError(
@@ -413,12 +390,6 @@ def iso(value: date | None) -> str | None:
 def to_date(value: str | None) -> date | None:
     """Stored ISO text back to a date (NULL or empty for none)."""
     return None if not value else date.fromisoformat(value)
-
-
-def damage_of(conn: sqlite3.Connection, pragma: str) -> str:
-    """What `PRAGMA quick_check` or `integrity_check` found, in a few words; empty when ok."""
-    found = [" ".join(str(row[0]).split()) for row in conn.execute(f"PRAGMA {pragma}(3)")]
-    return "" if found == ["ok"] else "; ".join(found)[:160]
 
 
 # --------------------------------------------------------------------- opening a file

@@ -13,13 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dealcoach.errors import StoreError
-from dealcoach.store.connection import (
-    APPLICATION_ID,
-    SCHEMA_VERSION,
-    SQLITE_MAGIC,
-    Connection,
-    damage_of,
-)
+from dealcoach.store.connection import APPLICATION_ID, SCHEMA_VERSION, SQLITE_MAGIC, Connection
+from dealcoach.store.damage import damage_of
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,15 @@ def _database(db: Path) -> list[Check]:
             restore if missing else "" if version_ok else "upgrade dealcoach",
         )
     )
+    unreadable = health["unreadable"]
+    found.append(
+        Check(
+            "stored values",
+            not unreadable,
+            "ok" if not unreadable else "cannot read " + ", ".join(unreadable[:5]),
+            restore if unreadable else "",
+        )
+    )
     wal = health["journal_mode"] == "wal"
     found.append(
         Check(
