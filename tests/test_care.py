@@ -323,3 +323,9 @@ def test_a_tampered_cell_is_one_line_pointing_to_doctor(
     assert result.exit_code in (0, 1), result.stderr
     if result.exit_code == 1:
         assert "dealcoach doctor" in _one_line(result)
+
+
+def test_restore_refuses_the_database_itself(db: Path) -> None:
+    result = invoke("restore", str(db), "--yes")
+    assert result.exit_code == 1 and "itself" in _one_line(result)
+    assert rows(db, "select account from deals") == [("Lincoln Unified School District",)]

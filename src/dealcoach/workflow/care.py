@@ -47,6 +47,8 @@ def restore(context: Context, chosen: BackupFile) -> tuple[Path, int]:
     from dealcoach.store.restore import restore as write_back
     from dealcoach.store.store import Store
 
+    if chosen.path.resolve() == context.db_path.resolve():
+        raise StoreError(f"{chosen.path} is the database itself; name a backup")
     safety = default_backup(paths.home() / "backups", context.today.isoformat())
     try:
         store = Store.open(context.db_path)
