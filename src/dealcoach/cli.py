@@ -44,8 +44,22 @@ class _Boundary(TyperGroup):
             name = type(exc).__name__
             if _debug(ctx):
                 raise
+            damaged = _damaged(ctx, exc)
+            if damaged is not None:
+                _report(ctx, damaged.message)
+                ctx.exit(damaged.exit_code)
             _report(ctx, f"internal error ({name}: {exc}); rerun with --debug and report it")
             ctx.exit(70)
+
+
+def _damaged(ctx: Any, exc: Exception) -> DealcoachError | None:
+    """A crash that a damaged database explains (a lost table or column) is the file's fault:
+    one line pointing to doctor, not exit 70. Looked at only after a failure."""
+    if not isinstance(ctx.obj, Context):
+        return None
+    from dealcoach.workflow.care import explain_failure
+
+    return explain_failure(ctx.obj, exc)
 
 
 def _debug(ctx: Any) -> bool:
@@ -115,6 +129,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("pipeline", "plan"),
     "draft": ("draft", "draft"),
     "backup": ("care", "backup"),
+    "restore": ("care", "restore"),
     "doctor": ("care", "doctor"),
     "export": ("data", "export"),
     "import": ("data", "import_"),

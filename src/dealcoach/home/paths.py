@@ -36,6 +36,28 @@ def drafts_dir() -> Path:
     return home() / "drafts"
 
 
+def backups_dir() -> Path:
+    return home() / "backups"
+
+
+def newest_backup() -> Path | None:
+    """The most recent backup in backups/, if any: what `restore` is pointed to."""
+    folder = backups_dir()
+    found = [f for f in folder.glob("*.db") if f.is_file()] if folder.is_dir() else []
+    return max(found, key=lambda f: f.stat().st_mtime) if found else None
+
+
+def emptied(db: Path) -> bool:
+    """`db` is an empty file in the data folder where dealcoach has already kept data (backups or
+    drafts): damage, not a new pipeline. The cache does not count: a first run writes it too."""
+    try:
+        if db.stat().st_size != 0 or db.parent.resolve() != home().resolve():
+            return False
+    except OSError:
+        return False
+    return newest_backup() is not None or any(drafts_dir().glob("*.json"))
+
+
 def cache_dir() -> Path:
     """Files that only spare work (holiday dates, checked settings): safe to delete."""
     return home() / "cache"

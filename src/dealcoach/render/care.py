@@ -1,4 +1,5 @@
-"""The screens of `backup` and `doctor`: where the copy went, and each check with its fix."""
+"""The screens of `backup`, `restore` and `doctor`: where a copy went, what a restore replaces,
+and each check with its fix."""
 
 from __future__ import annotations
 
@@ -18,6 +19,30 @@ def backup_done(con: Console, dest: Path, size: int) -> None:
     from rich.text import Text
 
     con.print(Text(f"backed up to {clean(dest)} ({size:,} bytes)"), soft_wrap=True)
+
+
+def restore_question(db: Path, chosen: Path, deals: tuple[int, int]) -> str:
+    """The one question `restore` asks on a terminal (plain text: it goes to stderr).
+
+    `deals` is the backup's (open, all) deal counts."""
+    return (
+        f"Replace {clean(db)} with {clean(chosen)} "
+        f"({deals[0]} open of {deals[1]} deals)? A safety copy is kept first."
+    )
+
+
+def restore_done(
+    con: Console, db: Path, chosen: Path, deals: tuple[int, int], safety: Path, size: int
+) -> None:
+    from rich.text import Text
+
+    con.print(
+        Text(
+            f"restored {clean(db)} from {clean(chosen)} ({deals[0]} open of {deals[1]} deals); "
+            f"the previous database is kept in {clean(safety)} ({size:,} bytes)"
+        ),
+        soft_wrap=True,
+    )
 
 
 def doctor_screen(con: Console, checks: Sequence[Check]) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 
 from dealcoach.errors import StoreError
 from dealcoach.interop.private import make_folders, open_private
+from dealcoach.store.damage import DAMAGE_SIGNS, damage_of, missing_schema, unreadable_cells
 
 # Mirrors of migrations.py, so that opening an up-to-date database needs no sqlite-utils import.
 # `_migrate` and the tests check that they agree with the migrations module.
@@ -75,13 +76,24 @@ class Connection:
 
     # ----------------------------------------------------------------- care: backup, doctor
 
-    def backup(self, dest: Path) -> int:
+    def backup(self, dest: Path, *, check: bool = True) -> int:
         """A consistent copy through SQLite's online backup, even while another process writes.
 
         The copy is created 0600 and never overwrites a file nor creates a folder (a typo must not
-        leave folders behind); returns its size in bytes.
+        leave folders behind); returns its size in bytes. A damaged database is refused
+        (`quick_check`) unless `check` is off: the safety copy a restore keeps is made of whatever
+        is there.
         """
         dest = Path(dest)
+        if check:
+            try:
+                damage = damage_of(self.sqlite, "quick_check")
+            except sqlite3.DatabaseError as exc:
+                damage = str(exc)
+            if damage:
+                raise StoreError(
+                    f"{self.path} is damaged ({damage}); nothing copied: run dealcoach doctor"
+                )
         if dest.exists():
             raise StoreError(f"{dest} already exists; give another file name")
         if not dest.parent.is_dir():
@@ -106,10 +118,21 @@ class Connection:
 
     def health(self) -> dict[str, Any]:
         """What `dealcoach doctor` reports: integrity, foreign keys, schema, journal mode."""
+        try:
+            return self._health()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot read {self.path} ({exc}); it is damaged") from exc
+
+    def _health(self) -> dict[str, Any]:
         conn = self.sqlite
-        integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        integrity = [
+            " ".join(str(row[0]).split()) for row in conn.execute("PRAGMA integrity_check")
+        ]
         foreign = conn.execute("PRAGMA foreign_key_check").fetchall()
+        missing = self.missing_schema()
         return {
+            "missing": missing,
+            "unreadable": [] if missing else unreadable_cells(self.sqlite),
             "integrity": integrity,
             "foreign_key_problems": len(foreign),
             "schema_version": self._pragma("user_version"),
@@ -121,6 +144,34 @@ class Connection:
                 "SELECT COUNT(*) FROM deals WHERE status = 'open'"
             ).fetchone()[0],
         }
+
+    def missing_schema(self) -> list[str]:
+        """The tables (`deals`) and columns (`deals.account`) that a damaged file has lost."""
+        return missing_schema(self.sqlite)
+
+    def explain(self, exc: BaseException) -> StoreError | None:
+        """After a command failed: a storage condition, or a damaged schema, as one line;
+        None when the database looks fine (then it is a bug, and stays one)."""
+        if isinstance(exc, sqlite3.Error):
+            translated = self.translate(exc)
+            if translated is not None:
+                return translated
+        try:
+            missing = self.missing_schema()
+            unreadable = [] if missing else unreadable_cells(self.sqlite)
+        except sqlite3.Error:
+            return None
+        if unreadable:
+            return StoreError(
+                f"{self.path} holds values dealcoach cannot read ({', '.join(unreadable[:3])});"
+                " they were changed outside dealcoach: run dealcoach doctor"
+            )
+        if not missing:
+            return None
+        return StoreError(
+            f"{self.path} has lost {', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''};"
+            " it is damaged: run dealcoach doctor"
+        )
 
     # ----------------------------------------------------------------- the schema
 
@@ -155,6 +206,11 @@ class Connection:
         applied = self._applied_migrations()
         if version > SCHEMA_VERSION or set(applied) - set(MIGRATION_NAMES):
             raise StoreError(f"{self.path} was written by a newer dealcoach; upgrade dealcoach")
+        if version < len(applied):
+            raise StoreError(
+                f"{self.path} says schema version {version} but records {len(applied)}"
+                " migrations; it was tampered with: run dealcoach doctor"
+            )
         return version < SCHEMA_VERSION or len(applied) < len(MIGRATION_NAMES)
 
     def _migrate(self) -> None:
@@ -224,6 +280,10 @@ class Connection:
             return StoreError(f"cannot write {self.path}: the disk is full; free some space")
         if "readonly" in text or "read-only" in text:
             return StoreError(f"cannot write {self.path}; pass --db with a writable file")
+        if any(sign in text for sign in DAMAGE_SIGNS):
+            return StoreError(
+                f"cannot read {self.path} ({exc}); it is damaged: run dealcoach doctor"
+            )
         return None
 
     # ----------------------------------------------------------------- transactions

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import TracebackType
 
+from dealcoach.errors import DealcoachError
 from dealcoach.store.connection import BUSY_TIMEOUT_MS, Connection
 from dealcoach.store.deals import Deals
 from dealcoach.store.exchange import Exchange
@@ -57,4 +58,11 @@ class Store:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        """Closes; a failure that comes from a damaged file becomes one line pointing to doctor."""
+        try:
+            if isinstance(exc, Exception) and not isinstance(exc, DealcoachError):
+                explained = self.db.explain(exc)
+                if explained is not None:
+                    raise explained from exc
+        finally:
+            self.close()

@@ -1,4 +1,4 @@
-"""Looking after the data: a safe copy of the database, and the doctor's checks.
+"""Looking after the data: a safe copy of the database, putting one back, and the doctor's checks.
 
 The doctor looks at the data folder, the database file (permissions, integrity, foreign keys,
 schema, journal), the settings and their holidays country, and the unfinished interviews; each
@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from dealcoach.render.views import Check
 
 if TYPE_CHECKING:
+    from dealcoach.errors import StoreError
+    from dealcoach.store.restore import BackupFile
     from dealcoach.workflow.context import Context
 
 
@@ -30,6 +32,62 @@ def backup(context: Context, file: Path | None = None) -> tuple[Path, int]:
     with context.open_store() as store:
         size = store.db.backup(dest)
     return dest, size
+
+
+def check_restore(file: Path) -> BackupFile:
+    """The backup to restore, checked before anyone is asked to confirm."""
+    from dealcoach.store.restore import check_backup
+
+    return check_backup(file)
+
+
+def restore(context: Context, chosen: BackupFile) -> tuple[Path, int]:
+    """Write `chosen` into the database, after a safety copy of it in backups/.
+
+    Returns where the safety copy went, and its size. Opened directly, not by
+    `context.open_store()`: restoring is also the way out of an emptied database file.
+    """
+    from dealcoach.errors import StoreError
+    from dealcoach.home import paths
+    from dealcoach.interop.private import make_folders
+    from dealcoach.store.restore import restore as write_back
+    from dealcoach.store.store import Store
+
+    if chosen.path.resolve() == context.db_path.resolve():
+        raise StoreError(f"{chosen.path} is the database itself; name a backup")
+    folder = paths.home() / "backups"
+    make_folders(folder)  # the data folder's own, 0700 (the store never makes folders)
+    safety = default_backup(folder, context.today.isoformat())
+    try:
+        store = Store.open(context.db_path)
+    except StoreError as exc:
+        raise StoreError(
+            f"{exc.message.split(';')[0]}; move {context.db_path} away, then restore again"
+        ) from exc
+    with store:
+        size = write_back(store.db, chosen, safety)
+    return safety, size
+
+
+def explain_failure(context: Context, exc: Exception) -> StoreError | None:
+    """After a command crashed: a one-line error when the database is damaged, else None."""
+    import sqlite3
+
+    from dealcoach.store.connection import Connection
+
+    db = context.db_path
+    if not db.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return Connection(db, conn).explain(exc)
+    except Exception:  # the explanation must never hide the first failure
+        return None
+    finally:
+        conn.close()
 
 
 def default_backup(folder: Path, day: str) -> Path:
@@ -88,6 +146,7 @@ def _folders(home: Path) -> list[Check]:
 def _database(db: Path) -> list[Check]:
     from dealcoach.errors import DealcoachError
     from dealcoach.store.store import Store
+    from dealcoach.workflow.context import refuse_emptied
 
     if not db.exists():
         return [Check("database", False, f"no database yet at {db}", "run dealcoach qualify")]
@@ -101,15 +160,13 @@ def _database(db: Path) -> list[Check]:
             f"chmod 600 {db}" if mode & 0o077 else "",
         )
     )
+    restore = _restore_advice()
     try:
+        refuse_emptied(db)
         with Store.open(db) as store:
             health = store.db.health()
     except DealcoachError as exc:
-        found.append(
-            Check(
-                "database", False, exc.message, "restore a backup with --db, or move the file away"
-            )
-        )
+        found.append(Check("database", False, exc.message, restore))
         return found
     integrity_ok = health["integrity"] == ["ok"]
     found.append(
@@ -117,7 +174,7 @@ def _database(db: Path) -> list[Check]:
             "integrity",
             integrity_ok,
             "ok" if integrity_ok else "; ".join(health["integrity"][:3]),
-            "" if integrity_ok else "restore the newest backup (dealcoach backup makes them)",
+            "" if integrity_ok else restore,
         )
     )
     fk_ok = health["foreign_key_problems"] == 0
@@ -126,16 +183,27 @@ def _database(db: Path) -> list[Check]:
             "foreign keys",
             fk_ok,
             "ok" if fk_ok else f"{health['foreign_key_problems']} rows point at missing rows",
-            "" if fk_ok else "restore the newest backup",
+            "" if fk_ok else restore,
         )
     )
     version_ok = health["schema_version"] == health["expected_schema_version"]
+    missing = health["missing"]
     found.append(
         Check(
             "schema",
-            version_ok,
-            f"version {health['schema_version']}",
-            "" if version_ok else "upgrade dealcoach",
+            version_ok and not missing,
+            f"version {health['schema_version']}"
+            + (f"; lost {', '.join(missing[:5])}" if missing else ""),
+            restore if missing else "" if version_ok else "upgrade dealcoach",
+        )
+    )
+    unreadable = health["unreadable"]
+    found.append(
+        Check(
+            "stored values",
+            not unreadable,
+            "ok" if not unreadable else "cannot read " + ", ".join(unreadable[:5]),
+            restore if unreadable else "",
         )
     )
     wal = health["journal_mode"] == "wal"
@@ -149,6 +217,17 @@ def _database(db: Path) -> list[Check]:
     )
     found.append(Check("deals", True, f"{health['open_deals']} open of {health['deals']}"))
     return found
+
+
+def _restore_advice() -> str:
+    """`dealcoach restore` with the newest backup in backups/, never "copy the file back":
+    a copy is undone by a left-over -wal file."""
+    from dealcoach.home import paths
+
+    newest = paths.newest_backup()
+    if newest is None:
+        return "dealcoach restore BACKUP (dealcoach backup makes them), or move the file away"
+    return f"dealcoach restore {newest} (the newest backup)"
 
 
 def _settings(config: Path) -> list[Check]:

@@ -53,6 +53,22 @@ class Context:
         return WorkCalendar(holidays_of(self.settings.country))
 
     def open_store(self) -> Store:
+        """The database, refused when it was emptied to 0 bytes after dealcoach kept data."""
         from dealcoach.store.store import Store
 
+        refuse_emptied(self.db_path)
         return Store.open(self.db_path)
+
+
+def refuse_emptied(db: Path) -> None:
+    """An emptied database would silently start an empty pipeline: point to `restore` instead."""
+    from dealcoach.errors import StoreError
+    from dealcoach.home import paths
+
+    if paths.emptied(db):
+        newest = paths.newest_backup()
+        backup = str(newest) if newest else "BACKUP"
+        raise StoreError(
+            f"{db} is empty, but dealcoach kept data here before: run dealcoach restore {backup}"
+            f" (or remove {db} to start a new pipeline)"
+        )
