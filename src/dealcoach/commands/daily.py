@@ -236,6 +236,10 @@ def log(
         decision_date=new_decision_date,
     )
     _report_touch(touched, json_out=json_out)
+    if new_decision_date is not None:
+        from dealcoach.render.touches import warn_date
+
+        warn_date("decision date", new_decision_date, touched.warnings)
 
 
 def _report_touch(touched: Touched, *, json_out: bool) -> None:
@@ -282,6 +286,9 @@ def snooze(
         deal_id=snoozed.deal_id,
         account=snoozed.account,
     )
+    from dealcoach.render.touches import warn_date
+
+    warn_date("snoozed until", snoozed.until, snoozed.warnings)
 
 
 def keep(
@@ -301,6 +308,9 @@ def keep(
     day = _future_date(until, None, ctx.obj.today, what="keep")
     kept = touches.keep(ctx.obj, deal, day)
     kept_screen(render.console(), kept.deal_id, kept.account, kept.until)
+    from dealcoach.render.touches import warn_date
+
+    warn_date("kept until", kept.until, kept.warnings)
 
 
 def close(

@@ -96,3 +96,17 @@ def echo_date(label: str, day: date) -> None:
     import sys
 
     sys.stderr.write(f"{label} → {day.strftime('%a')} {day.isoformat()}\n")
+
+
+def warn_date(label: str, day: date, found: tuple[str, ...]) -> None:
+    """A typed date kept but worth a second look (a Saturday, after the decision date), on
+    stderr so that --json stdout stays data."""
+    if not found:
+        return
+    import sys
+
+    from dealcoach.domain.date_checks import warning_line
+
+    sys.stderr.write(
+        f"{label} {day.strftime('%a')} {day.isoformat()}: {warning_line(list(found))}\n"
+    )

@@ -5,7 +5,7 @@ and returns what the screen reports (docs/ARCHITECTURE.md)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -29,6 +29,7 @@ class Touched:
     deal: Row
     outcome: Outcome
     followup: Row | None  # the follow-up `done` marked sent; None for `log`
+    warnings: tuple[str, ...] = ()  # about a typed decision date: kept, but worth a second look
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Snoozed:
     followup_id: int | None = None
     deal_id: int | None = None
     account: str = ""
+    warnings: tuple[str, ...] = ()  # about the typed date: kept, but worth a second look
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Kept:
     deal_id: int
     account: str
     until: date
+    warnings: tuple[str, ...] = ()  # about the typed date: kept, but worth a second look
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,11 @@ def log(
                 store.plans.close_owes(deal_id, on=on)
             touch_id = store.plans.add_touch(deal_id, touch)
             outcome = replan(store, deal_id, today, settings, ctx.calendar)
-        return _touched(store, touch_id, outcome, followup=None)
+        touched = _touched(store, touch_id, outcome, followup=None)
+    if decision_date is None:
+        return touched
+    found = _date_warnings(ctx, decision_date, decision_date=None)
+    return replace(touched, warnings=found)
 
 
 def _touched(store: Store, touch_id: int, outcome: Outcome, *, followup: Row | None) -> Touched:
@@ -186,12 +193,16 @@ def snooze(ctx: Context, target: str, *, until: date | None = None, span: str = 
             )
             store.plans.snooze_followup(fid, day, today=today)
             replan(store, row["deal_id"], today, settings, ctx.calendar)
-            return Snoozed(day, followup_id=fid)
+            deal_row = store.deals.get(row["deal_id"])
+            found = _typed_warnings(ctx, until, day, deal_row)
+            return Snoozed(day, followup_id=fid, warnings=found)
         day = until if until is not None else later_than_today(today, span, today)
         deal_id = store.deals.resolve(target)
         store.plans.snooze_deal(deal_id, day)
         replan(store, deal_id, today, settings, ctx.calendar)
-        return Snoozed(day, deal_id=deal_id, account=store.deals.get(deal_id)["account"])
+        deal_row = store.deals.get(deal_id)
+        found = _typed_warnings(ctx, until, day, deal_row)
+        return Snoozed(day, deal_id=deal_id, account=deal_row["account"], warnings=found)
 
 
 def keep(ctx: Context, deal: str, until: date) -> Kept:
@@ -199,8 +210,24 @@ def keep(ctx: Context, deal: str, until: date) -> Kept:
     with ctx.open_store() as store:
         deal_id = store.deals.resolve(deal)
         store.plans.keep_deal(deal_id, until)
-        account = store.deals.get(deal_id)["account"]
-    return Kept(deal_id, account, until)
+        row = store.deals.get(deal_id)
+    return Kept(deal_id, row["account"], until, _typed_warnings(ctx, until, until, row))
+
+
+def _typed_warnings(ctx: Context, typed: date | None, day: date, deal: Row) -> tuple[str, ...]:
+    """Warnings about a date the rep typed (none for a span counted by dealcoach)."""
+    if typed is None:
+        return ()
+    decision = deal["decision_date"]
+    return _date_warnings(
+        ctx, day, decision_date=date.fromisoformat(decision) if decision else None
+    )
+
+
+def _date_warnings(ctx: Context, day: date, *, decision_date: date | None) -> tuple[str, ...]:
+    from dealcoach.domain.date_checks import warnings
+
+    return tuple(warnings(day, today=ctx.today, decision_date=decision_date, cal=ctx.calendar))
 
 
 def close(ctx: Context, deal: str, status: str, *, reason: str | None) -> Closed:
