@@ -63,3 +63,52 @@ def test_log_a_decision_date_over_a_year_away_warns_outside_the_json(pipeline: P
     json.loads(result.stdout)  # stdout stays one JSON document
     assert "decision date Wed 2028-01-05: more than a year away: fine" in result.stderr
     assert rows(pipeline, "select decision_date from deals where id = 1") == [("2028-01-05",)]
+
+
+ODD = """
+[deal]
+account = "Odd Dates Ltd"
+value = 1000
+
+[[who]]
+name = "Sam Lee"
+role = "user"
+
+[[what]]
+step = "Pilot review"
+date = "2026-12-19"
+
+[[what]]
+step = "Board"
+date = "2027-01-20"
+
+[[what]]
+step = "Budget call"
+date = "2026-12-15"
+
+[when]
+decision_date = "2027-01-15"
+
+[next_step]
+agreed = true
+what = "Demo"
+date = "2026-12-01"
+"""
+
+
+def test_qualify_answers_notes_each_odd_step_date_and_keeps_it(
+    dealcoach_home: Path, tmp_path: Path
+) -> None:
+    answers = tmp_path / "odd.toml"
+    answers.write_text(ODD, encoding="utf-8")
+    result = run("qualify", "--answers", str(answers))
+    assert result.exit_code == 0, result.stderr
+    notes = [line for line in result.stderr.splitlines() if "check it" in line]
+    assert notes == [
+        "dealcoach: note: step 'Pilot review' on Sat 2026-12-19: a Saturday: fine, but check it",
+        "dealcoach: note: step 'Board' on Wed 2027-01-20: after their decision date"
+        " Fri 2027-01-15: fine, but check it",
+    ]  # the Tuesday budget call and the next step draw nothing
+    db = dealcoach_home / "dealcoach.db"
+    stored = rows(db, "select answers from interviews where deal_id = 1")[0][0]
+    assert "2026-12-19" in stored and "2027-01-20" in stored

@@ -160,6 +160,10 @@ class QualifyNotes:
         """An amount read from separators, echoed so that a misreading is seen at once."""
         sys.stderr.write(f"dealcoach: note: {clean(text)}\n")
 
+    def odd_date(self, text: str) -> None:
+        """A date kept but worth a second look (a Saturday, after the decision date)."""
+        sys.stderr.write(f"dealcoach: note: {clean(text)}\n")
+
     def reopened(self, deal_id: int) -> None:
         sys.stderr.write(
             f"dealcoach: note: {deal_ref(deal_id)} was closed; qualifying it reopens it\n"

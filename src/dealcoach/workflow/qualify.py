@@ -48,6 +48,8 @@ class Notes(Protocol):
 
     def read_as(self, text: str) -> None: ...
 
+    def odd_date(self, text: str) -> None: ...
+
 
 @dataclass(frozen=True)
 class Qualified:
@@ -83,6 +85,7 @@ def qualify(
         if answers is not None:
             parsed = answers_file.load(answers, today, settings.number_format, note=notes.read_as)
             kind, draft_key = "answers", None
+            _note_odd_dates(ctx, parsed, notes)
             if deal_id is None:
                 same = store.deals.named(parsed.deal.account)
                 if same:
@@ -112,6 +115,22 @@ def qualify(
 
         drafts.discard(draft_key)
     return Qualified(row, outcome, parsed, interactive=draft_key is not None)
+
+
+def _note_odd_dates(ctx: Context, parsed: Answers, notes: Notes) -> None:
+    """A step or next step dated on a day off, after the decision date or over a year away: kept,
+    with a note, as the interview echoes it."""
+    from dealcoach.domain.date_checks import warning_line, warnings
+
+    decision = parsed.when.decision_date
+    dated = [(f"step {step.step!r}", step.date) for step in parsed.what]
+    dated.append(("next step", parsed.next_step.date))
+    for label, day in dated:
+        if day is None:
+            continue
+        found = warnings(day, today=ctx.today, decision_date=decision, cal=ctx.calendar)
+        if found:
+            notes.odd_date(f"{label} on {day:%a} {day.isoformat()}: {warning_line(found)}")
 
 
 def _interview(
