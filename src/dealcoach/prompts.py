@@ -21,6 +21,7 @@ from prompt_toolkit.output import Output, create_output
 
 from dealcoach.domain.interview.flow import Interview, describe_draft
 from dealcoach.domain.interview.questions import Question, Say
+from dealcoach.domain.workdays import WorkCalendar
 
 STYLES = {
     "intro": "bold",
@@ -40,6 +41,7 @@ def run_interview(
     output: Output | None = None,
     input: Input | None = None,
     number_format: str = "us",
+    calendar: WorkCalendar | None = None,
 ) -> dict[str, Any]:
     """Ask the interview's questions and return the answers document (the answers-file schema).
 
@@ -52,7 +54,12 @@ def run_interview(
     is not a terminal (`qualify --json > plan.json`) the prompts go to stderr so stdout stays clean.
     """
     interview = Interview(
-        today=today, prefill=prefill, draft=draft, quick=quick, number_format=number_format
+        today=today,
+        prefill=prefill,
+        draft=draft,
+        quick=quick,
+        number_format=number_format,
+        calendar=calendar,
     )
     output = output if output is not None else _terminal_output()
     devices = {

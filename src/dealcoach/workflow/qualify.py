@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from dealcoach.answers.schema import Answers
+    from dealcoach.domain.workdays import WorkCalendar
     from dealcoach.records import Outcome
     from dealcoach.store.connection import Row
     from dealcoach.store.store import Store
@@ -36,6 +37,7 @@ class Interviewer(Protocol):
         quick: bool,
         save_draft: Callable[[dict[str, Any]], None],
         number_format: str,
+        calendar: WorkCalendar | None = None,
     ) -> dict[str, Any]: ...
 
 
@@ -100,6 +102,7 @@ def qualify(
                 resume,
                 settings.home_currency,
                 settings.number_format,
+                ctx.calendar,
             )
         if parsed.deal.currency is None:
             parsed.deal.currency = settings.home_currency
@@ -142,6 +145,7 @@ def _interview(
     resume: bool,
     currency: str,
     number_format: str,
+    calendar: WorkCalendar,
 ) -> tuple[Answers, str, str, int | None]:
     """Ask the questions; Ctrl-C keeps the draft and exits 130."""
     from dealcoach.answers import file as answers_file
@@ -189,6 +193,7 @@ def _interview(
             quick=quick,
             save_draft=lambda doc: drafts.save(key, doc),
             number_format=number_format,
+            calendar=calendar,
         )
     except (KeyboardInterrupt, EOFError):
         again = "dealcoach qualify --resume"

@@ -51,6 +51,7 @@ def _decision_date(sheet: Sheet) -> Steps:
         "when.decision_date",
         "Decision date?",
         "e.g. in 3 weeks, 2026-12-15; Enter to skip",
+        check="decision",
     )
 
 
@@ -147,7 +148,7 @@ def ask_next_step(sheet: Sheet) -> Steps:
             "e.g. board presentation; Enter to skip",
             plain_text,
         )
-        yield from sheet.ask_date(nxt, "date", "next_step.date", "When?")
+        yield from sheet.ask_date(nxt, "date", "next_step.date", "When?", check="step")
     else:
         for name in ("what", "date"):
             if name in nxt:

@@ -27,6 +27,7 @@ from dealcoach.domain.interview.sections import (
     QUICK_UPDATE,
 )
 from dealcoach.domain.interview.sheet import Sheet
+from dealcoach.domain.workdays import WorkCalendar
 
 DRAFT_VERSION = 1
 
@@ -47,6 +48,7 @@ class Interview:
         draft: Mapping[str, Any] | None = None,
         quick: bool = False,
         number_format: str = "us",
+        calendar: WorkCalendar | None = None,
     ) -> None:
         self.today = today
         if draft is not None:
@@ -81,6 +83,8 @@ class Interview:
             deal = self.sheet.deal()
             deal.pop("meeting_note", None)  # a note belongs to one meeting
             deal["meeting_date"] = today.isoformat()  # the meeting just held; default today
+        if calendar is not None:
+            self.sheet.calendar = calendar  # the rep's working days, for the dates' warnings
 
     # -- the public surface
 

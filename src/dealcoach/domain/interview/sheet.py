@@ -12,10 +12,11 @@ changes, so the caller can save a draft after any reply. Rules the questions fol
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
+from dealcoach.domain.date_checks import warning_line, warnings
 from dealcoach.domain.interview.questions import (
     DATE_HINT,
     REVIEW_TITLES,
@@ -30,6 +31,10 @@ from dealcoach.domain.interview.questions import (
     format_date,
     shown,
 )
+from dealcoach.domain.workdays import WorkCalendar
+
+Check = Literal["step", "decision"] | None
+"""Which warnings a date question adds to its echo (domain/date_checks.py); None: none."""
 
 
 @dataclass
@@ -48,6 +53,7 @@ class Sheet:
     number_format: str = (
         "us"  # how the rep writes `48,000` (config.toml); the document keeps plain decimals
     )
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)  # the rep's working days
 
     # -- the document
 
@@ -90,6 +96,7 @@ class Sheet:
         parse: Callable[[str], Any],
         *,
         echo_date: bool = False,
+        check: Check = None,
     ) -> Steps:
         """A typed answer, asked again until `parse` accepts it; returns the parsed value."""
         current = target.get(name)
@@ -112,7 +119,8 @@ class Sheet:
         if echo_date and value:
             day = date_or_none(value) or date_or_none(parse(text))
             if day is not None:
-                yield Say(f"→ {format_date(day)}", "echo")
+                aside = self.date_aside(day, check)
+                yield Say(f"→ {format_date(day)}{aside}", "echo")
         return value
 
     def ask_date(
@@ -124,10 +132,30 @@ class Sheet:
         hint: str = DATE_HINT,
         *,
         not_after: date | None = None,
+        check: Check = None,
     ) -> Steps:
-        """A date as a rep types it, echoed back resolved (`→ Wed 2026-12-03`)."""
+        """A date as a rep types it, echoed back resolved (`→ Wed 2026-12-03`); `check` adds a
+        warning to the echo for an odd date, which is kept all the same."""
         parse = date_field(self.today, not_after=not_after)
-        return (yield from self.ask_text(target, name, key, message, hint, parse, echo_date=True))
+        return (
+            yield from self.ask_text(
+                target, name, key, message, hint, parse, echo_date=True, check=check
+            )
+        )
+
+    def date_aside(self, day: date, check: Check) -> str:
+        """` (a Saturday: fine, but check it)`, or nothing. A step is checked against the
+        decision date too; the decision date only for a day off or a year away."""
+        if check is None:
+            return ""
+        decision = date_or_none(self.section("when").get("decision_date"))
+        found = warnings(
+            day,
+            today=self.today,
+            decision_date=decision if check == "step" else None,
+            cal=self.calendar,
+        )
+        return f" ({warning_line(found)})" if found else ""
 
     def ask_select(
         self,

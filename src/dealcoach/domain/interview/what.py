@@ -87,7 +87,9 @@ def edit_step(sheet: Sheet, step: dict[str, Any], index: int, *, ask_name: bool)
         "e.g. a case study for the board; Enter to skip",
         plain_text,
     )
-    yield from sheet.ask_date(step, "date", f"{key}.date", f"Date of {shown(step['step'])}?")
+    yield from sheet.ask_date(
+        step, "date", f"{key}.date", f"Date of {shown(step['step'])}?", check="step"
+    )
 
 
 def ask_steps(sheet: Sheet) -> Steps:
@@ -102,7 +104,7 @@ def ask_steps(sheet: Sheet) -> Steps:
             steps.remove(step)  # done: it leaves the plan (the history keeps it)
             sheet.revision += 1
         elif move == "date":
-            yield from sheet.ask_date(step, "date", f"what.{index}.date", "New date?")
+            yield from sheet.ask_date(step, "date", f"what.{index}.date", "New date?", check="step")
     yield from add_steps(sheet, first_default=False, first_message="Any new step on their side?")
 
 
