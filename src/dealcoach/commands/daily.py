@@ -211,10 +211,6 @@ def log(
     away = parse_date(away_until, today) if away_until else None
     signal_until = parse_date(until, today) if until else None
     new_decision_date = parse_date(decision_date, today) if decision_date else None
-    if new_decision_date is not None:
-        from dealcoach.render.touches import echo_date
-
-        echo_date("decision date", new_decision_date)  # the date understood, before it is kept
     if until and signal is None:
         raise BadInput(
             "--until goes with --signal (e.g. --signal lost_funding --until 'in 3 months')"
@@ -236,10 +232,13 @@ def log(
         decision_date=new_decision_date,
     )
     _report_touch(touched, json_out=json_out)
-    if new_decision_date is not None:
-        from dealcoach.render.touches import warn_date
+    if new_decision_date is not None:  # the date understood, once: with its warning if any
+        from dealcoach.render.touches import echo_date, warn_date
 
-        warn_date("decision date", new_decision_date, touched.warnings)
+        if touched.warnings:
+            warn_date("decision date", new_decision_date, touched.warnings)
+        else:
+            echo_date("decision date", new_decision_date)
 
 
 def _report_touch(touched: Touched, *, json_out: bool) -> None:
