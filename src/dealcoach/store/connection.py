@@ -26,7 +26,11 @@ from dealcoach.store.damage import DAMAGE_SIGNS, damage_of, missing_schema, unre
 # Mirrors of migrations.py, so that opening an up-to-date database needs no sqlite-utils import.
 # `_migrate` and the tests check that they agree with the migrations module.
 APPLICATION_ID = 0x4443_4F41
-MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_followup_and_account_indexes")
+MIGRATION_NAMES: tuple[str, ...] = (
+    "m001_initial",
+    "m002_followup_and_account_indexes",
+    "m003_fields_and_win_probability",
+)
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 MIGRATION_SET = "dealcoach"
 MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' bookkeeping table

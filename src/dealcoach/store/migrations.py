@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite_utils
 
 APPLICATION_ID = 0x4443_4F41  # "DCOA": marks a file as a dealcoach database
-SCHEMA_VERSION = 2  # the number of migrations below, mirrored in PRAGMA user_version
+SCHEMA_VERSION = 3  # the number of migrations below, mirrored in PRAGMA user_version
 
 migrations = sqlite_utils.Migrations("dealcoach")
 
@@ -162,3 +162,23 @@ def m002_followup_and_account_indexes(db: sqlite_utils.Database) -> None:
         """
     )
     _set_version(db, 2)
+
+
+@migrations()
+def m003_fields_and_win_probability(db: sqlite_utils.Database) -> None:
+    """Issue 14: a CRM's custom columns on the deal; the learned model, and each open deal's win
+    probability scored with it (stored, so the daily reads never score)."""
+    db.executescript(
+        """
+        ALTER TABLE deals ADD COLUMN fields TEXT;
+        ALTER TABLE deals ADD COLUMN win_probability REAL;
+        ALTER TABLE deals ADD COLUMN win_factors TEXT;
+        CREATE TABLE models (
+            id INTEGER PRIMARY KEY,
+            trained TEXT NOT NULL,
+            signature TEXT NOT NULL,
+            model TEXT NOT NULL
+        );
+        """
+    )
+    _set_version(db, 3)
