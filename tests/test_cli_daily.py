@@ -13,7 +13,7 @@ from .clirun import EXAMPLES, invoke, rows
 NEXT_KEYS = {"date", "due", "let_go", "nurture", "stale", "unqualified", "next_due"}
 DUE_KEYS = {
     "id", "deal_id", "account", "due", "days_overdue", "purpose", "bring", "milestone", "channel",
-    "who", "tier", "why", "urgency", "urgency_parts",
+    "who", "tier", "why", "urgency", "urgency_parts", "win_probability", "win_factors",
 }  # fmt: skip
 LIST_ITEM_KEYS = {"deal_id", "account", "decision", "reasons", "since"}
 

@@ -39,7 +39,16 @@ else:
 with open(out, "w") as handle:
     json.dump({"code": code, "modules": sorted(sys.modules)}, handle)
 """
-NEVER = {"questionary", "prompt_toolkit", "dateparser", "holidays", "sqlite_utils"}
+NEVER = {
+    "questionary",
+    "prompt_toolkit",
+    "dateparser",
+    "holidays",
+    "sqlite_utils",
+    "sklearn",
+    "numpy",
+    "scipy",
+}
 
 
 def _loaded(tmp_path: Path, *argv: str) -> set[str]:

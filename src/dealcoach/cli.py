@@ -133,6 +133,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "doctor": ("care", "doctor"),
     "export": ("data", "export"),
     "import": ("data", "import_"),
+    "learn": ("evidence", "learn"),
+    "review": ("evidence", "review"),
 }
 
 

@@ -96,6 +96,9 @@ class DealFacts:
     is_open: bool = True  # closed deals are judged, never stored: no time signal on them
     deal_id: int | None = None  # varies the recap's proposed slots from deal to deal
     taken_slots: tuple[tuple[Slot, ...], ...] = ()  # proposed to other open deals, one per deal
+    win_probability: float | None = None  # learned from the rep's closed deals (a current model)
+    base_rate: float | None = None  # the rep's win rate the model learned from
+    win_factors: tuple[tuple[str, float], ...] = ()  # (factor, effect in points), strongest first
 
 
 @dataclass(frozen=True)

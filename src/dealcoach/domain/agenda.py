@@ -13,7 +13,9 @@ orders items within a tier. An item goes in the first tier it qualifies for:
    it is never lifted into tiers 2-5).
 
 Urgency, within a tier: ``urgency = step + overdue + value × stage_odds × confidence × verdict
-× strategy``, from parts that each lie in 0..1 (so the urgency lies in 0..3) and that
+× strategy``, or, when the deal has a learned win probability, ``step + overdue + value ×
+win_probability × verdict`` (the expected value: the learned probability replaces the hand-set
+stage odds, confidence and strategy weights, and the parts show ``win_probability`` instead), from parts that each lie in 0..1 (so the urgency lies in 0..3) and that
 ``next --json`` shows as ``urgency_parts``. ``step`` = 1 / (1 + working days until the buyer
 step the item serves), 0 with no dated step or a past one; ``overdue`` = min(working days
 overdue, 3) / 3; ``value`` = value / (value + 50,000) in the rep's home currency (0 when
@@ -109,6 +111,8 @@ class DueItem:
     confidence: float  # 0..1
     strategy: str  # acceleration | decision_support | selectivity
     decision_date: date | None
+    win_probability: float | None = None  # learned from the rep's closed deals, when a model exists
+    win_factors: tuple[tuple[str, float], ...] = ()  # (factor, effect in points), strongest first
 
     @classmethod
     def with_defaults(
@@ -130,6 +134,8 @@ class DueItem:
         confidence: float | None,
         strategy: str | None,
         decision_date: date | None,
+        win_probability: float | None = None,
+        win_factors: tuple[tuple[str, float], ...] = (),
     ) -> DueItem:
         """An item from stored facts, some of them missing: the defaults above fill the gaps."""
         return cls(
@@ -149,6 +155,8 @@ class DueItem:
             confidence=float(confidence if confidence is not None else DEFAULT_CONFIDENCE),
             strategy=strategy or DEFAULT_STRATEGY,
             decision_date=decision_date,
+            win_probability=win_probability,
+            win_factors=win_factors,
         )
 
 
@@ -186,6 +194,9 @@ def split(ranked: list[AgendaItem], limit: int | None) -> tuple[list[AgendaItem]
 
 def urgency_of(parts: dict[str, float]) -> float:
     """The documented sum, from the (rounded) parts, so that JSON readers can redo it."""
+    if "win_probability" in parts:
+        weight = parts["value"] * parts["win_probability"] * parts["verdict"]
+        return round(parts["step"] + parts["overdue"] + weight, 3)
     weight = (
         parts["value"]
         * parts["stage_odds"]
@@ -277,6 +288,15 @@ def _parts(
     item: DueItem, today: date, cal: WorkCalendar, step_days: int | None
 ) -> dict[str, float]:
     overdue = _count_workdays(item.due, today, cal, OVERDUE_CAP) if item.due < today else 0
+    if item.win_probability is not None:  # the expected value, from the learned probability
+        learned = {
+            "step": 0.0 if step_days is None else 1 / (1 + step_days),
+            "overdue": overdue / OVERDUE_CAP,
+            "value": _value_scale(item.value),
+            "win_probability": _unit(item.win_probability),
+            "verdict": _weight(VERDICT_WEIGHT, item.decision, "decision"),
+        }
+        return {name: round(part, 3) for name, part in learned.items()}
     raw = {
         "step": 0.0 if step_days is None else 1 / (1 + step_days),
         "overdue": overdue / OVERDUE_CAP,

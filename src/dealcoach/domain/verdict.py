@@ -46,6 +46,7 @@ SIGNAL_ORDER = [
     "ghosted",
     "decision_passed",
     "quiet_after_decision",
+    "low_odds",
     "no_power",
     "single_threaded",
     "date_pushed",
@@ -73,7 +74,20 @@ RISK_WEIGHT = {
     "date_pushed": 0.08,
     "milestone_missed": 0.12,
     "stalled": 0.05,
+    "low_odds": 0.1,
 }
+# the risks that, together with `low_odds`, tip a pursue to nurture: the learned probability
+# never decides alone (the buyer's own reasons still come first)
+LOW_ODDS_WITH = {
+    "decision_passed",
+    "no_power",
+    "single_threaded",
+    "date_pushed",
+    "milestone_missed",
+    "stalled",
+}
+LOW_ODDS_SHARE = 0.5  # below half the rep's base rate
+LOW_ODDS_FACTORS = 2  # the factors named as its evidence
 STRENGTHS = {"next_step_agreed", "steps_dated", "power_engaged", "budget_approved"}
 GAPS = {"no_next_step", "no_dates", "no_criteria", "no_budget"}
 NOT_NOW = {"poor_fit", "low_pain", "early_journey"}
@@ -181,6 +195,7 @@ class _Judge:
         self.dates_and_steps()
         self.gaps()
         self.not_now()
+        self.low_odds()
 
         if self.has("ghosted") and not strategy.never_gives_up(a):
             if self.choice.strategy is Strategy.decision_support:
@@ -208,6 +223,14 @@ class _Judge:
                 0.6,
                 self.check_back(None, cad.check_back_days),
                 lead=NOT_NOW | {"far_decision"},
+            )
+        other_risks = sorted({r.signal for r in self.reasons} & LOW_ODDS_WITH)
+        if self.has("low_odds") and other_risks:
+            return self.done(
+                Decision.nurture,
+                0.6,
+                self.check_back(None, cad.check_back_days),
+                lead=frozenset({"low_odds", *other_risks}),
             )
         self.strengths()
         return self.done(Decision.pursue, self.pursue_confidence())
@@ -252,6 +275,18 @@ class _Judge:
             if strategy.never_gives_up(self.answers):
                 detail += ESCALATE
             self.add("quiet_after_decision", detail)
+
+    def low_odds(self) -> None:
+        """The learned probability is under half the rep's base rate: a risk, with the factors
+        that pull it down as the evidence."""
+        p, base = self.facts.win_probability, self.facts.base_rate
+        if p is None or base is None or not self.facts.is_open or p >= base * LOW_ODDS_SHARE:
+            return
+        against = [(f, e) for f, e in self.facts.win_factors if e < 0][:LOW_ODDS_FACTORS]
+        detail = f"learned win probability {p:.0%} against your {base:.0%} win rate"
+        if against:
+            detail += ": " + ", ".join(f"{f} {e:+.0f} pts" for f, e in against)
+        self.add("low_odds", detail)
 
     def power_and_threads(self) -> None:
         a = self.answers

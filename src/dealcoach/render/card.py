@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from dealcoach.domain.contact import power_gap
+from dealcoach.render.odds import win_block
 from dealcoach.render.qualify import plan_table, verdict_block
 from dealcoach.render.text import (
     STATUS_STYLE,
@@ -155,6 +156,9 @@ def show_screen(con: Console, card: Card, *, today: date) -> None:
         since = card.deal.get("verdict_since")
         con.print(_heading("Verdict", f"since {_day(since, today)}" if since else ""))
         verdict_block(con, card.verdict)
+        con.print()
+    if card.deal.get("win_probability") is not None or card.deal.get("win_note"):
+        win_block(con, card.deal)
         con.print()
     interviews(con, card.interviews, today=today)
 

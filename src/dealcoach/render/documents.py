@@ -46,6 +46,20 @@ def deal_json(row: Row) -> dict[str, Any]:
         "strategy_why": row.get("strategy_why"),
         "decision_date": row.get("decision_date"),
         "created": row.get("created"),
+        **win_json(row),
+    }
+
+
+def win_json(row: Row) -> dict[str, Any]:
+    """The learned win probability of an open deal, its factors, and why there is none."""
+    probability = row.get("win_probability")
+    factors = row.get("win_factors")
+    if isinstance(factors, str):
+        factors = json.loads(factors)
+    return {
+        "win_probability": probability,
+        "win_factors": list(factors or []) if probability is not None else [],
+        "win_note": row.get("win_note"),
     }
 
 
@@ -101,6 +115,8 @@ def agenda_item_json(ranked: Any) -> dict[str, Any]:
         "why": ranked.why,
         "urgency": ranked.urgency,
         "urgency_parts": ranked.urgency_parts,
+        "win_probability": item.win_probability,
+        "win_factors": [{"factor": f, "effect": e} for f, e in item.win_factors],
     }
 
 

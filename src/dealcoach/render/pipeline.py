@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from dealcoach.render.card import header, not_qualified_line
+from dealcoach.render.odds import win_cell
 from dealcoach.render.qualify import plan_table
 from dealcoach.render.text import (
     DECISION_STYLE,
@@ -95,10 +96,12 @@ def _verdict_word(deal: Row) -> Text:
 
     decision = deal.get("decision")
     if not deal.get("qualified"):
-        return Text("qualify?", style="yellow")
+        return Text("qualify?" + win_cell(deal), style="yellow")
     if decision in DECISION_WORD:
         style = DECISION_STYLE[decision].removeprefix("bold ")
-        return Text(DECISION_WORD[decision].lower(), style=style)
+        word = Text(DECISION_WORD[decision].lower(), style=style)
+        word.append(win_cell(deal), style="dim")
+        return word
     return Text("-", style="dim")
 
 

@@ -22,7 +22,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
                   "milestone", "milestone_date", "outline", "anchor", "covers", "counts",
                   "status", "snoozed_until", "sent_on", "created", "changed", "sequence"),
     "interviews": ("id", "deal_id", "date", "taken_on", "kind", "answers", "decision_date"),
-    "models": ("id", "trained", "signature", "model"),
+    "models": ("id", "trained", "signature", "base_rate", "model"),
     "stakeholders": ("id", "deal_id", "position", "name", "title", "role", "met", "stance"),
     "steps": ("id", "deal_id", "position", "key", "step", "owner", "bring", "date"),
     "touches": ("id", "deal_id", "date", "kind", "inbound", "replied", "who", "note",

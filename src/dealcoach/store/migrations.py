@@ -177,6 +177,7 @@ def m003_fields_and_win_probability(db: sqlite_utils.Database) -> None:
             id INTEGER PRIMARY KEY,
             trained TEXT NOT NULL,
             signature TEXT NOT NULL,
+            base_rate REAL NOT NULL,
             model TEXT NOT NULL
         );
         """

@@ -41,7 +41,8 @@ class Morning:
         return self._db.rows(
             "SELECT f.id, f.deal_id, f.key, f.due, f.channel, f.who, f.purpose, f.bring,"
             " f.milestone, f.milestone_date, f.outline, d.account, d.value, d.currency,"
-            " d.stage, d.decision, d.confidence, d.resolved_strategy, d.decision_date"
+            " d.stage, d.decision, d.confidence, d.resolved_strategy, d.decision_date,"
+            " d.win_probability, d.win_factors"
             " FROM followups f JOIN deals d ON d.id = f.deal_id"
             " WHERE f.status = 'planned' AND f.due <= ? AND d.status = 'open'"
             " AND (f.snoozed_until IS NULL OR f.snoozed_until <= ?)"

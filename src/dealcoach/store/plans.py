@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from dealcoach.errors import BadInput, NotFound
 from dealcoach.records import (
@@ -25,6 +26,7 @@ from dealcoach.records import (
 from dealcoach.store.connection import Connection, Row, iso, to_date
 from dealcoach.store.deals import Deals
 from dealcoach.store.interviews import Interviews
+from dealcoach.store.learning import Learning
 from dealcoach.vocabulary import Decision, StopReason, TouchKind
 
 _FOLLOWUP_ID = re.compile(r"[fF]?(\d{1,18})")
@@ -33,10 +35,13 @@ _FOLLOWUP_ID = re.compile(r"[fF]?(\d{1,18})")
 class Plans:
     """Facts, plans, verdicts and touches, on the connection the deals share."""
 
-    def __init__(self, db: Connection, deals: Deals, interviews: Interviews) -> None:
+    def __init__(
+        self, db: Connection, deals: Deals, interviews: Interviews, learning: Learning
+    ) -> None:
         self._db = db
         self._deals = deals
         self._interviews = interviews
+        self._learning = learning
         self._recap_slots: dict[int, tuple[Slot, ...]] | None = None  # see taken_slots
 
     # ----------------------------------------------------------------- what the domain reads
@@ -93,7 +98,21 @@ class Plans:
                 is_open=deal["status"] == "open",
                 deal_id=deal_id,
                 taken_slots=self.taken_slots(deal_id),
+                **self._odds(deal),
             )
+
+    def _odds(self, deal: Row) -> dict[str, Any]:
+        """The deal's stored win probability, while the model knows every closed deal."""
+        base_rate = self._learning.current_base_rate()
+        probability = deal.get("win_probability")
+        if base_rate is None or probability is None or deal["status"] != "open":
+            return {}
+        factors = json.loads(deal.get("win_factors") or "[]")
+        return {
+            "win_probability": float(probability),
+            "base_rate": base_rate,
+            "win_factors": tuple((str(f["factor"]), float(f["effect"])) for f in factors),
+        }
 
     def taken_slots(self, deal_id: int) -> tuple[tuple[Slot, ...], ...]:
         """The meeting slots the planned recaps of the other open deals propose, one entry a deal.

@@ -19,6 +19,7 @@ from dealcoach.store.connection import BUSY_TIMEOUT_MS, Connection
 from dealcoach.store.deals import Deals
 from dealcoach.store.exchange import Exchange
 from dealcoach.store.interviews import Interviews
+from dealcoach.store.learning import Learning
 from dealcoach.store.morning import Morning
 from dealcoach.store.plans import Plans
 
@@ -27,14 +28,15 @@ class Store:
     """One open dealcoach database. Use `Store.open(path)`, ideally as a context manager.
 
     `db` opens, migrates, backs up and runs the transactions; `deals`, `interviews`, `plans`,
-    `morning` and `exchange` are the tables seen from what each command needs.
+    `morning`, `exchange` and `learning` are the tables seen from what each command needs.
     """
 
     def __init__(self, db: Connection) -> None:
         self.db = db
         self.deals = Deals(db)
         self.interviews = Interviews(db, self.deals)
-        self.plans = Plans(db, self.deals, self.interviews)
+        self.learning = Learning(db)
+        self.plans = Plans(db, self.deals, self.interviews, self.learning)
         self.morning = Morning(db)
         self.exchange = Exchange(db, self.deals)
 

@@ -107,9 +107,12 @@ def restore(
         tables, problems = validate_dealcoach(loaded, existing)
         _fail(unreadable, problems)
         if not dry_run:
+            from dealcoach.workflow.relearn import rescore_all
+
             with store.db.write():
                 for name, part in tables.items():
                     store.exchange.import_rows(name, part.table.names, part.rows)
+                rescore_all(context, store)
     return tables
 
 
@@ -155,8 +158,11 @@ def import_crm(
             deals, store.deals.crm_rows(source), source, today, store.deals.open_rows()
         )
         if not dry_run:
+            from dealcoach.workflow.relearn import rescore_all
+
             with store.db.write():
                 replan_ids = _apply(store, actions, crm.label, today)
+                rescore_all(context, store)  # new and updated deals; a new model if deals closed
                 if replan_ids:
                     from dealcoach.workflow.replan import replan
 

@@ -83,8 +83,12 @@ def find(ctx: Context, deal: str) -> Found:
 def delete(ctx: Context, deal_id: int) -> Deleted:
     """Remove the deal and every row of it, in one transaction."""
     with ctx.open_store() as store:
+        from dealcoach.workflow.relearn import refresh
+
         label = _label(store.deals.get(deal_id))
-        rows = store.deals.delete(deal_id)
+        with store.db.write():
+            rows = store.deals.delete(deal_id)
+            refresh(ctx, store)
     return Deleted(deal_id, label, rows)
 
 
@@ -97,8 +101,11 @@ def reopen(ctx: Context, deal: str) -> Reopened:
         row = store.deals.get(deal_id)
         if row["status"] == "open":
             raise BadInput(f"D{deal_id} is open; nothing to reopen")
+        from dealcoach.workflow.relearn import refresh
+
         with store.db.write():
             store.deals.reopen(deal_id)
+            refresh(ctx, store)  # one closed deal fewer to learn from
             planned = _replan(ctx, store, deal_id)
     return Reopened(deal_id, str(row["account"]), planned)
 

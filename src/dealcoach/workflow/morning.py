@@ -6,6 +6,7 @@ before the ranking, as the agenda is pure (docs/ARCHITECTURE.md).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -57,7 +58,8 @@ def morning(ctx: Context, *, limit: int | None, replan: bool) -> Morning:
         unqualified = store.morning.unqualified_deals(today)
         next_due = None if rows else store.morning.next_due_date(today)
         has_deals = bool(rows or decided or stale or unqualified) or bool(store.deals.all("open"))
-    items = [due_item(row, settings) for row in rows]
+        learned = bool(rows) and _odds_usable(store)
+    items = [due_item(row, settings, learned=learned) for row in rows]
     ranked = agenda.rank(items, today, ctx.calendar)
     shown, more = agenda.split(ranked, limit)
     return Morning(today, shown, more, decided, stale, unqualified, next_due, changes, has_deals)
@@ -89,9 +91,19 @@ def _rejudge(ctx: Context, store: Store, *, replan: bool) -> list[tuple[Row, Out
     return changes
 
 
-def due_item(row: Mapping[str, Any], settings: Settings) -> agenda.DueItem:
-    """A stored due follow-up and its deal as the agenda reads them (value in the home currency)."""
+def _odds_usable(store: Store) -> bool:
+    from dealcoach.workflow.learning import odds
+
+    return odds(store).usable
+
+
+def due_item(
+    row: Mapping[str, Any], settings: Settings, *, learned: bool = False
+) -> agenda.DueItem:
+    """A stored due follow-up and its deal as the agenda reads them (value in the home currency);
+    with `learned`, the deal's stored win probability (a model that knows every closed deal)."""
     amount = Decimal(row["value"]) if row["value"] is not None else None
+    probability = row.get("win_probability") if learned else None
     return agenda.DueItem.with_defaults(
         followup_id=row["id"],
         deal_id=row["deal_id"],
@@ -109,7 +121,15 @@ def due_item(row: Mapping[str, Any], settings: Settings) -> agenda.DueItem:
         confidence=row["confidence"],
         strategy=row["resolved_strategy"],
         decision_date=_day(row["decision_date"]),
+        win_probability=probability,
+        win_factors=_factors(row.get("win_factors")) if probability is not None else (),
     )
+
+
+def _factors(text: str | None) -> tuple[tuple[str, float], ...]:
+    if not text:
+        return ()
+    return tuple((str(f["factor"]), float(f["effect"])) for f in json.loads(text))
 
 
 def _day(text: str | None) -> date | None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from dealcoach.vocabulary import STAGES
 from dealcoach.workflow.judging import as_of_today, verdict_today
+from dealcoach.workflow.learning import odds, with_odds
 
 if TYPE_CHECKING:
     from dealcoach.render.views import Card, PipelineLine, Row
@@ -31,7 +32,7 @@ def card(context: Context, deal: str) -> Card:
         row = store.deals.get(deal_id)
         judged = verdict_today(store, row, context)
         return Card(
-            deal=as_of_today(row, judged, context.today),
+            deal=with_odds(as_of_today(row, judged, context.today), odds(store)),
             answers=store.interviews.latest_record(deal_id),
             stakeholders=store.interviews.stakeholders(deal_id),
             steps=store.interviews.steps(deal_id),
@@ -71,8 +72,10 @@ def pipeline(
             and (strategy is None or _uses(row, strategy))
         ]
         lines = []
+        found = odds(store)
         for row in rows:
             row = as_of_today(row, verdict_today(store, row, context), context.today)
+            row = with_odds(row, found)
             planned = store.plans.planned(row["id"])
             lines.append(views.PipelineLine(row, views.next_followup(planned), len(planned)))
     lines.sort(key=SORT_KEYS[sort])
@@ -94,6 +97,7 @@ def deal_plan(context: Context, deal: str, ics: Path | None = None) -> DealPlan:
         deal_id = store.deals.resolve(deal)
         stored = store.deals.get(deal_id)
         row = as_of_today(stored, verdict_today(store, stored, context), context.today)
+        row = with_odds(row, odds(store))
         planned = store.plans.planned(deal_id)
         written = None
         if ics is not None:

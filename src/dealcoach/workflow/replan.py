@@ -10,6 +10,7 @@ from dealcoach.domain.verdict_change import reason_changes
 from dealcoach.domain.workdays import WorkCalendar
 from dealcoach.records import Outcome
 from dealcoach.store.store import Store
+from dealcoach.workflow.learning import rescore
 
 
 def replan(
@@ -21,7 +22,10 @@ def replan(
     *,
     reschedule: bool = False,
 ) -> Outcome:
-    """Call inside `store.db.write()`: the plan and the verdict change together or not at all."""
+    """Call inside `store.db.write()`: the plan and the verdict change together or not at all.
+
+    The deal's win probability is scored again first: what was just written may change it."""
+    rescore(store, (deal_id,), home_currency=settings.home_currency)
     facts = store.plans.facts(deal_id, home_currency=settings.home_currency)
     judged = verdict.evaluate(facts, today, settings, cal)
     made = planner.plan(facts, judged, today, settings, cal, reschedule=reschedule)

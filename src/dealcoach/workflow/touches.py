@@ -239,5 +239,9 @@ def close(ctx: Context, deal: str, status: str, *, reason: str | None) -> Closed
         row = store.deals.get(deal_id)
         if row["status"] != "open":
             raise BadInput(f"D{deal_id} is already closed ({row['status']}); nothing changed")
-        dropped = store.deals.close(deal_id, status, reason=reason or "", on=ctx.today)
+        from dealcoach.workflow.relearn import refresh  # a closed deal is one more to learn from
+
+        with store.db.write():
+            dropped = store.deals.close(deal_id, status, reason=reason or "", on=ctx.today)
+            refresh(ctx, store)
     return Closed(deal_id, row["account"], status, dropped)
