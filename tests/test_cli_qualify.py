@@ -14,6 +14,7 @@ from .clirun import EXAMPLES, TODAY, invoke, qualify_json, rows
 DEAL_KEYS = {
     "id", "account", "title", "value", "currency", "stage", "status", "source", "type", "sector",
     "strategy", "strategy_used", "strategy_why", "decision_date", "created",
+    "win_probability", "win_factors", "win_note",
 }  # fmt: skip
 FOLLOWUP_KEYS = {"id", "key", "due", "channel", "who", "purpose", "bring", "milestone", "outline"}
 

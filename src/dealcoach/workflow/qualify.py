@@ -108,11 +108,16 @@ def qualify(
             parsed.deal.currency = settings.home_currency
         with store.db.write():
             if deal_id is not None and store.deals.get(deal_id)["status"] != "open":
+                from dealcoach.workflow.relearn import refresh
+
                 store.deals.reopen(deal_id)
+                refresh(ctx, store)  # one closed deal fewer to learn from
                 notes.reopened(deal_id)
             deal_id = store.interviews.save(parsed, today=today, kind=kind, deal_id=deal_id)
             outcome = replan(store, deal_id, today, settings, ctx.calendar)
-        row = store.deals.get(deal_id)
+        from dealcoach.workflow.learning import odds, with_odds
+
+        row = with_odds(store.deals.get(deal_id), odds(store))
     if draft_key is not None:
         from dealcoach.home import drafts
 
