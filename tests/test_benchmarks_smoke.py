@@ -160,3 +160,17 @@ def test_the_generator_is_deterministic_and_adds_only_history(tmp_path: Path) ->
     finally:
         for conn in (first, again, smaller):
             conn.close()
+
+
+def test_the_learner_benchmark_runs_and_writes_its_figures(tmp_path: Path) -> None:
+    out = tmp_path / "learn.json"
+    done = _python(
+        str(BENCHMARKS / "learn_bench.py"),
+        *("--size", "400", "--rounds", "1", "--json", str(out)),
+        cwd=BENCHMARKS.parent,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["deals"] == 400 and figures["features"] == 20
+    assert figures["train_s"] > 0 and figures["score_s"] > 0 and 0.5 < figures["auc"] < 1

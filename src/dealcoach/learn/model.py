@@ -28,8 +28,10 @@ __all__ = [
     "Score",
     "factor_label",
     "gate_reason",
+    "number_text",
     "points",
     "score",
+    "sigmoid",
 ]
 
 MIN_CLOSED = 40  # closed deals before there is a model
