@@ -25,7 +25,7 @@ TOUCH_KEYS = {
     "id", "date", "kind", "inbound", "replied", "who", "note", "followup_id", "followup_key",
     "owe", "owe_closed_on", "away_until", "signal", "signal_until",
 }  # fmt: skip
-LIST_EXTRA = {"decision", "confidence", "next_due", "next_bring", "open_followups"}
+LIST_EXTRA = {"decision", "confidence", "next_due", "next_bring", "open_followups", "fields"}
 
 HEALTHY, THIN, BACK_BURNER = 1, 2, 3
 
@@ -172,7 +172,7 @@ def test_show_prints_user_text_as_written(tmp_path: Path, db: Path) -> None:
 def test_show_json_has_exactly_the_contract_keys(pipeline: Path) -> None:
     card = doc("show", "D1")
     assert set(card) == {"deal", "verdict", "plan", "answers", "touches", "interviews"}
-    assert set(card["deal"]) == DEAL_KEYS | {"close_reason", "closed_on"}
+    assert set(card["deal"]) == DEAL_KEYS | {"close_reason", "closed_on", "fields"}
     assert card["deal"]["id"] == 1 and card["deal"]["status"] == "open"
     assert card["deal"]["close_reason"] is None
     assert set(card["verdict"]) == {

@@ -134,6 +134,7 @@ CRM_COLUMNS = (  # the deal columns a CRM import owns and may update; never the 
     "decision_date",
     "crm_owner",
     "crm_next_step",
+    "fields",  # the custom fields: the CRM's other columns, a JSON object
 )
 
 # Who does a buyer step: (words in the step's name, words in a stakeholder's title, the role that

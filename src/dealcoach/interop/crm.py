@@ -8,15 +8,17 @@ out by `crm_actions`.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from dealcoach.dates import EARLIEST, LATEST
 from dealcoach.errors import BadInput
+from dealcoach.interop.fields import limit_message, too_long
 from dealcoach.interop.loading import Loaded, Problem, no_known_columns
 from dealcoach.vocabulary import STAGES
 
@@ -159,6 +161,8 @@ class CrmDeal:
     created: date | None
     owner: str | None
     next_step: str | None
+    fields: dict[str, str] = field(default_factory=dict)  # custom fields: cells of other columns
+    field_columns: tuple[str, ...] = ()  # the other columns this row has (empty cells included)
 
 
 def parse_maps(items: Iterable[str]) -> dict[str, str]:
@@ -224,6 +228,7 @@ def validate_crm(
             continue
         id_column = columns["external_id"]
         getters = {name: loaded.getter(column) for name, column in columns.items()}
+        others = _other_columns(loaded, columns.values())
         for line, record in loaded.records:
 
             def cell(name: str, record: Any = record, getters: dict[str, Any] = getters) -> str:
@@ -276,6 +281,11 @@ def validate_crm(
                 cell("decision_date"), columns.get("decision_date"), date_format, row_problems
             )
             created = _crm_date(cell("created"), columns.get("created"), date_format, row_problems)
+            custom, custom_columns = others(record)
+            for name, text in custom.items():
+                size = too_long(text)
+                if size is not None:
+                    row_problems.append(f"column {name!r}: {limit_message(size)}")
             for message in row_problems:
                 problems.append(Problem(loaded.name, line, message))
             if row_problems or not external_id or not account:
@@ -295,6 +305,8 @@ def validate_crm(
                     created=created,
                     owner=cell("owner") or None,
                     next_step=cell("next_step") or None,
+                    fields=custom,
+                    field_columns=custom_columns,
                 )
             )
     known = ", ".join(crm.stages)
@@ -312,6 +324,38 @@ def validate_crm(
             )
         )
     return deals, problems
+
+
+def _other_columns(
+    loaded: Loaded, used: Iterable[str]
+) -> Callable[[Any], tuple[dict[str, str], tuple[str, ...]]]:
+    """What reads a record's custom fields: every column no field is read from, under its header
+    name as written (empty cells left out), and the names of those columns the record has."""
+    taken = {name.strip().lower() for name in used}
+
+    def text(value: Any) -> str:
+        if value is None:
+            return ""
+        return (value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)).strip()
+
+    if loaded.format == "csv":
+        spots = [
+            (i, name) for i, name in enumerate(loaded.header) if name and name.lower() not in taken
+        ]
+        names = tuple(name for _, name in spots)
+
+        def from_cells(cells: Any) -> tuple[dict[str, str], tuple[str, ...]]:
+            found = {name: value for i, name in spots if (value := cells[i].strip())}
+            return found, names
+
+        return from_cells
+
+    def from_object(record: Any) -> tuple[dict[str, str], tuple[str, ...]]:
+        keys = tuple(k for k in record if k.strip() and k.strip().lower() not in taken)
+        found = {k: value for k in keys if (value := text(record[k]))}
+        return found, keys
+
+    return from_object
 
 
 def _crm_columns(

@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from dealcoach.interop import fields as custom
 from dealcoach.interop.crm import CRMS, CrmDeal
 
 
@@ -73,6 +74,7 @@ def crm_actions(
             created = min(deal.created or today, today).isoformat()
             values = {
                 **crm_values,
+                "fields": custom.dump(deal.fields),
                 "status": status,
                 "closed_on": closed_on,
                 "close_reason": f"closed {status} in {CRMS[source].label}" if closed_on else None,
@@ -94,6 +96,10 @@ def crm_actions(
             for column, value in crm_values.items()
             if _differs(row[column], value)
         )
+        old_fields = custom.load(row.get("fields"))
+        new_fields = custom.merged(old_fields, deal.fields, deal.field_columns)
+        if new_fields != old_fields:
+            changes = (*changes, ("fields", old_fields, new_fields))
         close = deal.status if deal.status != "open" and row["status"] == "open" else None
         qualified = bool(row["qualified"])
         moved = None
@@ -106,6 +112,8 @@ def crm_actions(
             moved = deal.decision_date
         kind = "update" if changes or close else "unchanged"
         values = {column: after for column, _, after in changes}
+        if "fields" in values:
+            values["fields"] = custom.dump(values["fields"])
         if link is not None:
             kind = "link"
             values.update(external_source=source, external_id=deal.external_id)
@@ -176,6 +184,19 @@ def _differs(before: Any, after: Any) -> bool:
     return str(before) != str(after)
 
 
+def _change(column: str, before: Any, after: Any) -> str:
+    """One change as `--dry-run` names it; custom fields by the keys that change."""
+    if column == "fields":
+        keys = custom.changed_keys(before, after)
+        shown = ", ".join(repr(k) for k in keys[:3]) + (
+            f" +{len(keys) - 3} more" if len(keys) > 3 else ""
+        )
+        return f"fields {shown}"
+    return (
+        f"{column} {before if before is not None else '-'} → {after if after is not None else '-'}"
+    )
+
+
 def describe(action: CrmAction) -> str:
     """One line of `--dry-run` (and of the summary): what happens to one CRM row."""
     deal = action.deal
@@ -192,10 +213,7 @@ def describe(action: CrmAction) -> str:
         return f"create     {ref}  {name} ({', '.join(parts)})"
     head = f"D{action.deal_id} {ref}"
     if action.kind == "link":
-        changes = "; ".join(
-            f"{column} {before if before is not None else '-'} → {after if after is not None else '-'}"
-            for column, before, after in action.changes
-        )
+        changes = "; ".join(_change(*change) for change in action.changes)
         closing = f"; close as {action.close}" if action.close else ""
         return f"link       {head}  {deal.account}{': ' + changes if changes else ''}{closing}"
     if action.kind == "unchanged":
@@ -205,9 +223,7 @@ def describe(action: CrmAction) -> str:
         note = ""
         if column == "decision_date" and before and after and str(after) > str(before):
             note = " (pushed)"
-        parts.append(
-            f"{column} {before if before is not None else '-'} → {after if after is not None else '-'}{note}"
-        )
+        parts.append(_change(column, before, after) + note)
     if action.close:
         parts.append(f"close as {action.close}")
     return f"update     {head}  {deal.account}: {'; '.join(parts)}"

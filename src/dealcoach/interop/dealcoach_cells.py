@@ -190,6 +190,10 @@ def _json_shape(column: Column, value: Any) -> None:
     elif name == "covers":
         if not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
             raise ValueError("expected a list of follow-up keys")
+    elif name == "fields":
+        from dealcoach.interop.fields import check
+
+        check(value)
     elif name == "answers" and not isinstance(value, dict):
         raise ValueError("expected the answers document (a JSON object)")
 

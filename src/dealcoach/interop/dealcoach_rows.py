@@ -16,7 +16,7 @@ from typing import Any
 from dealcoach.interop.crm import CRMS, looks_like_crm
 from dealcoach.interop.dealcoach_cells import check_answers, csv_converter, json_converter
 from dealcoach.interop.loading import Loaded, Problem, no_known_columns
-from dealcoach.interop.tables import TABLES, Table, table_for_header
+from dealcoach.interop.tables import TABLES, Column, Table, table_for_header
 
 
 @dataclass
@@ -103,7 +103,9 @@ def _identify(loaded: Loaded, problems: list[Problem]) -> Table | None:
             problems.append(no_known_columns(loaded))
         return None
     names = {name.strip().lower() for name in loaded.header}
-    missing = [column for column in table.names if column not in names]
+    missing = [
+        column.name for column in table.columns if column.name not in names and not column.optional
+    ]
     unknown = [name for name in loaded.header if name.strip().lower() not in table.names]
     if loaded.format == "csv" and (missing or unknown):
         if missing:
@@ -138,15 +140,17 @@ def _reader(
 ) -> Callable[[int, Any, list[Problem]], tuple[Any, ...] | None]:
     """Compile, once per file, what reads a record into a tuple of stored values."""
     from_csv = loaded.format == "csv"
+    header = {name.strip().lower() for name in loaded.header}
     plan = [
         (
             column.name,
-            loaded.getter(column.name) if from_csv else operator.itemgetter(column.name),
+            _getter(column, loaded, header),
             csv_converter(column) if from_csv else json_converter(column),
         )
         for column in table.columns
     ]
     names = set(table.names)
+    needed = {column.name for column in table.columns if not column.optional}
     answers = (
         (table.names.index("answers"), table.names.index("taken_on"))
         if table.name == "interviews"
@@ -154,7 +158,7 @@ def _reader(
     )
 
     def read(line: int, record: Any, problems: list[Problem]) -> tuple[Any, ...] | None:
-        if not from_csv and set(record) != names:
+        if not from_csv and (not needed <= set(record) or not set(record) <= names):
             problems.append(Problem(loaded.name, line, _key_problem(table, record)))
             return None
         values: list[Any] = []
@@ -178,8 +182,21 @@ def _reader(
     return read
 
 
+def _getter(column: Column, loaded: Loaded, header: set[str]) -> Callable[[Any], Any]:
+    """Reads one column of a record; a column an older export lacks reads as empty (NULL)."""
+    if loaded.format == "csv":
+        return loaded.getter(column.name) if column.name in header else _absent
+    if column.optional:
+        return operator.methodcaller("get", column.name)
+    return operator.itemgetter(column.name)
+
+
+def _absent(record: Any) -> str:
+    return ""
+
+
 def _key_problem(table: Table, record: Mapping[str, Any]) -> str:
-    missing = [name for name in table.names if name not in record]
+    missing = [c.name for c in table.columns if c.name not in record and not c.optional]
     unknown = sorted(set(record) - set(table.names))
     parts = []
     if missing:

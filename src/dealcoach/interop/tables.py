@@ -45,6 +45,7 @@ class Column:
     empty: str | None = None  # what an empty CSV cell stands for ("" where dealcoach stores text)
     choices: tuple[str, ...] = ()
     ascii_json: bool = False  # JSON cells dealcoach writes with json.dumps' ASCII default
+    optional: bool = False  # added after the first release: an older export lacks it (NULL)
 
     @property
     def is_text(self) -> bool:
@@ -111,6 +112,7 @@ TABLES: dict[str, Table] = {
             _c("verdict_since", Kind.date),
             _c("resolved_strategy"),
             _c("strategy_why"),
+            _c("fields", Kind.json, optional=True),  # custom fields from a CRM: an object
         ),
         since="created",
     ),

@@ -38,6 +38,7 @@ STANCE_STYLE = {"supportive": "green", "skeptical": "red"}
 BUDGET_GAP = {"unknown": "budget unknown", "none": "no budget"}
 POWER_GAP_WORDS = {"no_signer": "no decision maker", "signer_not_met": "decision maker not met"}
 INDENT = (0, 0, 0, 2)
+NAME_WIDTH, VALUE_WIDTH = 24, 60  # a custom field's name and value on the card, in characters
 
 
 # -- small pieces of text ---------------------------------------------------------------------------
@@ -132,6 +133,11 @@ def show_screen(con: Console, card: Card, *, today: date) -> None:
     """The whole card, readable at a glance in 80 columns."""
     header(con, card.deal, today=today)
     con.print()
+    custom = fields_section(card.deal)
+    if custom is not None:
+        con.print(_heading("Fields", "from the CRM"))
+        con.print(_indented(custom))
+        con.print()
     if not card.qualified:
         not_qualified_line(con, card.deal)
         if card.touches:
@@ -161,6 +167,30 @@ def show_screen(con: Console, card: Card, *, today: date) -> None:
         win_block(con, card.deal)
         con.print()
     interviews(con, card.interviews, today=today)
+
+
+def fields_section(deal: Row) -> RenderableType | None:
+    """The custom fields, one a line: name and value escaped, a long value cut to one line."""
+    from dealcoach.interop.fields import load
+
+    fields = load(deal.get("fields"))
+    if not fields:
+        return None
+    from rich.text import Text
+
+    grid = _grid()
+    for name, value in fields.items():
+        grid.add_row(Text(_one_line(name, NAME_WIDTH)), Text(_one_line(value, VALUE_WIDTH)))
+    return grid
+
+
+def _one_line(text: str, width: int) -> str:
+    """Escaped, then its first line cut to `width` characters: one line on the card."""
+    first, *rest = text.splitlines() or [""]
+    shown = clean(first)
+    if len(shown) > width:
+        return shown[: width - 1] + "…"
+    return shown + " …" if rest else shown
 
 
 def _print_all(con: Console, parts: Iterable[RenderableType]) -> None:

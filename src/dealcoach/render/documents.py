@@ -25,6 +25,13 @@ def stored_reasons(raw: str | None) -> list[dict[str, str]]:
     return json.loads(raw) if raw else []
 
 
+def custom_fields(row: Row) -> dict[str, str]:
+    """The deal's custom fields from the CRM, an object ({} when none)."""
+    from dealcoach.interop.fields import load
+
+    return load(row.get("fields"))
+
+
 # -- qualify ------------------------------------------------------------------------------------
 
 
@@ -229,6 +236,7 @@ def show_json(card: Card) -> dict[str, Any]:
     deal["status"] = card.deal.get("status")
     deal["close_reason"] = card.deal.get("close_reason")
     deal["closed_on"] = card.deal.get("closed_on")
+    deal["fields"] = custom_fields(card.deal)
     verdict: dict[str, Any] | None = None
     if card.verdict is not None:
         verdict = {**verdict_json(card.verdict), "since": card.deal.get("verdict_since")}
@@ -264,6 +272,7 @@ def list_json(lines: Iterable[PipelineLine]) -> list[dict[str, Any]]:
                 "next_due": line.next_due,
                 "next_bring": line.next["bring"] if line.next is not None else None,
                 "open_followups": line.open_followups,
+                "fields": custom_fields(line.deal),
             }
         )
     return out

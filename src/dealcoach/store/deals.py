@@ -46,7 +46,7 @@ _ANSWERED = (
     "qualified",
 )
 # what the deal kept keeps of the other when it has nothing of its own
-_FILLED = (*_ANSWERED, "snoozed_until", "kept_until", "crm_owner", "crm_next_step")
+_FILLED = (*_ANSWERED, "snoozed_until", "kept_until", "crm_owner", "crm_next_step", "fields")
 _OWNED = ("interviews", "stakeholders", "steps", "followups", "touches")  # rows that name a deal
 
 
@@ -259,7 +259,7 @@ class Deals:
         """The deals imported from one CRM, by their external id (a re-import updates them)."""
         rows = self._db.rows(
             "SELECT id, external_id, account, title, value, currency, stage, status,"
-            " decision_date, qualified, crm_owner, crm_next_step FROM deals"
+            " decision_date, qualified, crm_owner, crm_next_step, fields FROM deals"
             " WHERE external_source = ?"
             " AND external_id IS NOT NULL",
             (source,),
@@ -271,7 +271,7 @@ class Deals:
         may be one of them, qualified by hand before the CRM export came in."""
         return self._db.rows(
             "SELECT id, external_source, external_id, account, title, value, currency, stage,"
-            " status, decision_date, qualified, crm_owner, crm_next_step FROM deals"
+            " status, decision_date, qualified, crm_owner, crm_next_step, fields FROM deals"
             " WHERE status = 'open' ORDER BY id"
         )
 
