@@ -140,6 +140,9 @@ def show_screen(con: Console, card: Card, *, today: date) -> None:
         con.print()
     if not card.qualified:
         not_qualified_line(con, card.deal)
+        if card.deal.get("win_probability") is not None or card.deal.get("win_note"):
+            con.print()
+            win_block(con, card.deal)
         if card.touches:
             con.print()
             history(con, card.touches, today=today)
