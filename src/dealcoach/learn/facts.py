@@ -82,10 +82,6 @@ _RESERVED_WORDS = {
     "dealowner",
     "opportunityowner",
     "nextstep",
-    "type",
-    "source",
-    "sector",
-    "strategy",
     "won",
     "lost",
     "iswon",
@@ -95,6 +91,9 @@ _RESERVED_WORDS = {
     "outcome",
     "result",
 }
+# dealcoach's own deal fields that no CRM import reads: reserved only under their exact name, so
+# that a CRM's "Deal Type" (new or existing business) is learned from while a column "type" is not
+_OWN_WORDS = {"type", "source", "sector", "strategy"}
 _OUTCOME_WORDS = re.compile(r"closedwon|closedlost|lostreason|wonreason|reasonlost|reasonwon|iswon")
 
 
@@ -107,10 +106,22 @@ def field_key(name: str) -> str:
     return key
 
 
+def unused_reason(name: str) -> str | None:
+    """Why a custom field is never a feature, or None when it may be one."""
+    key = field_key(name)
+    exact = re.sub(r"[\W_]+", "", name.casefold())
+    if not key:
+        return "no name"
+    if _OUTCOME_WORDS.search(key):
+        return "written once the outcome was known"
+    if key in _RESERVED_WORDS or exact in _OWN_WORDS:
+        return "named like a field dealcoach reads"
+    return None
+
+
 def usable_field(name: str) -> bool:
     """A custom field may be a feature unless it is named like a built-in field or the outcome."""
-    key = field_key(name)
-    return bool(key) and key not in _RESERVED_WORDS and not _OUTCOME_WORDS.search(key)
+    return unused_reason(name) is None
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dealcoach.domain.verdict import LOW_ODDS_SHARE
-from dealcoach.learn.facts import features
+from dealcoach.learn.facts import FIELD_PREFIX, features, unused_reason
 from dealcoach.learn.model import gate_reason
 from dealcoach.store.learning import StoredModel
 from dealcoach.store.store import Store
@@ -84,8 +84,12 @@ def train_now(ctx: Context, store: Store) -> Learned:
     from dealcoach.learn.train import Example, train  # scikit-learn: the learning path only
 
     examples = []
+    unused: dict[str, str] = {}
     for row in store.learning.rows(closed=True):
         facts = learning_facts(row, home_currency)
+        for name in facts.fields:
+            if name not in unused and (why := unused_reason(name)) is not None:
+                unused[name] = why
         examples.append(
             Example(
                 features=features(facts),
@@ -95,6 +99,14 @@ def train_now(ctx: Context, store: Store) -> Learned:
             )
         )
     learned = train(examples, trained_on=today)
+    if learned.model is None:  # the trainer's own gate agrees with the counts; kept as a guard
+        store.learning.forget_model()
+        return Learned(dict(learned.report), learned.reason)
+    report = dict(learned.report)
+    report["left_out"] = [
+        *report.get("left_out", []),
+        *({"feature": FIELD_PREFIX + name, "why": why} for name, why in sorted(unused.items())),
+    ]
     stored = StoredModel(
         trained=today.isoformat(),
         signature=counts.signature,
@@ -105,7 +117,7 @@ def train_now(ctx: Context, store: Store) -> Learned:
     remember(stored, learned.model)
     scored = score_open(store, learned.model, home_currency=home_currency)
     _rejudge(ctx, store, low_before ^ _low_odds_deals(store))
-    return Learned(learned.report, None, scored)
+    return Learned(report, None, scored)
 
 
 def _low_odds_deals(store: Store) -> set[int]:
